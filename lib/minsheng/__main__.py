@@ -1,0 +1,5 @@
+import sys
+
+from minsheng.cli import main
+
+sys.exit(main())
