@@ -5,7 +5,6 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
-
 from minsheng import ledger as ledger_mod
 from minsheng.attainment import attainment_table
 from minsheng.catalogue import load_catalogue

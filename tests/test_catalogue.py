@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from minsheng import cli, config
 from minsheng.catalogue import KINDS, CatalogueError, load_catalogue
 

@@ -7,9 +7,8 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from packaging.requirements import Requirement
-
 from minsheng import config, envspec
+from packaging.requirements import Requirement
 
 ENV = config.ROOT / "environment.yml"
 

@@ -6,11 +6,10 @@ import warnings
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-
-from minsheng import fonts  # noqa: E402
-from minsheng.catalogue import load_catalogue  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
+from minsheng import fonts
+from minsheng.catalogue import load_catalogue
 
 
 def test_font_is_a_single_face_simplified_chinese_otf():

@@ -2,7 +2,6 @@
 
 import pandas as pd
 import pytest
-
 from minsheng.schedule import expected_progress, plan_fraction, quarter_end_month
 
 

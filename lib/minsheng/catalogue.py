@@ -6,6 +6,7 @@ Every error names the file, the indicator and the field, so a reviewer can fix t
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,7 +69,7 @@ def _plan_fractions(path: Path, name: str, plan: Any) -> dict[str, list[float]]:
     if not isinstance(values, list) or len(values) != size:
         raise _fail(path, f"plan '{name}'", period, f"needs {size} cumulative fractions")
     vals = [float(v) for v in values]
-    if any(b < a for a, b in zip(vals, vals[1:])) or not 0 <= vals[0] or abs(vals[-1] - 1) > 1e-9:
+    if any(b < a for a, b in itertools.pairwise(vals)) or not 0 <= vals[0] or abs(vals[-1] - 1) > 1e-9:
         raise _fail(path, f"plan '{name}'", period, "fractions must rise from ≥0 to exactly 1")
     return {period: vals}
 
