@@ -104,11 +104,14 @@ def city_figures(catalogue: Catalogue, ledger: pd.DataFrame, year: int, month: i
         districts_reported=("value", "count"),
     )
     summed["baseline"] = np.nan
-    summed["progress_text"] = dist.dropna(subset=["progress_text"]).groupby("indicator_id")[
-        "progress_text"].agg(lambda s: "；".join(dict.fromkeys(s)))
+    for text in ("progress_text", "remark"):
+        # Distinct texts of the districts, in first-seen order.
+        summed[text] = dist.dropna(subset=[text]).groupby("indicator_id")[text].agg(
+            lambda s: "；".join(dict.fromkeys(s)))
     city_part = pd.DataFrame({
         "value": city["value"], "data_month": city["month"], "districts_reported": 0,
         "baseline": city["baseline"], "progress_text": city["progress_text"],
+        "remark": city["remark"],
     })
     figures = pd.concat([city_part, summed.loc[summed.index.difference(city_part.index)]])
     return figures.reindex(catalogue.indicators.index)
@@ -131,6 +134,7 @@ def attainment_table(catalogue: Catalogue, ledger: pd.DataFrame, year: int, mont
     # The catalogue's baseline where the notice fixes it; otherwise the unit's reported one.
     table["baseline"] = ind["baseline"].fillna(figures["baseline"]).astype(float)
     table["progress_text"] = figures["progress_text"]
+    table["remark"] = figures["remark"]
     table["attainment"] = attainment(table)
     table["change_pct"] = directional_change(table["value"], table["baseline"]).where(
         table["kind"] == "directional")

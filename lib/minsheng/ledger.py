@@ -76,3 +76,13 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
 def citywide(ledger: pd.DataFrame) -> pd.Series:
     """Boolean mask of rows that are city-wide figures (全市)."""
     return ledger["district"] == CITYWIDE
+
+
+def read(clean_dir) -> pd.DataFrame:
+    """Read `ledger.parquet` from a cleaning output folder, checked against the contract."""
+    from pathlib import Path
+
+    path = Path(clean_dir) / "ledger.parquet"
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no ledger here; run `minsheng clean` first")
+    return validate(conform(pd.read_parquet(path)))

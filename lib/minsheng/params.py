@@ -35,6 +35,11 @@ class Quarter:
         return 3 * self.quarter
 
     @property
+    def end_date(self) -> dt.date:
+        """The quarter's last day (data as of this date)."""
+        return dt.date(self.year + self.quarter // 4, self.quarter % 4 * 3 + 1, 1) - dt.timedelta(days=1)
+
+    @property
     def label(self) -> str:
         return f"{self.year}Q{self.quarter}"
 

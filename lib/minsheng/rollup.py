@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from minsheng.catalogue import ADDITIVE_KINDS
-from minsheng.config import CITYWIDE
+from minsheng.config import CITYWIDE, settings
 from minsheng.status import MEETING_SCHEDULE, STATUSES
 
 CAP = 1.0
@@ -72,17 +72,19 @@ def district_detail(catalogue_indicators: pd.DataFrame, ledger: pd.DataFrame, ye
         columns={"month": "data_month"})
     out = out.join(ind[["item_no", "indicator", "unit"]], on="indicator_id")
     out["attainment"] = out["value"] / out["district_target"].where(out["district_target"] > 0)
-    out["expected"] = out["indicator_id"].map(expected)
+    out["expected"] = out["indicator_id"].map(expected).astype(float)
     out["gap_points"] = ((out["attainment"] - out["expected"]) * 100).round(9)
     return out.sort_values(["indicator_id", "district"]).reset_index(drop=True)
 
 
 def by_district(detail: pd.DataFrame) -> pd.DataFrame:
     """Rank districts by mean capped attainment across their district-reported indicators,
-    with the mean gap to 序时进度 and the number of indicators behind by 10 points or more."""
+    with the mean gap to 序时进度 and the number of indicators lagging (by the status
+    threshold in settings.yaml) or worse."""
+    behind = detail["gap_points"] <= -settings()["status"]["on_track_within"]
     g = detail.assign(
         capped=detail["attainment"].clip(upper=CAP),
-        behind=detail["gap_points"] <= -10,
+        behind=behind,
     ).groupby("district", sort=True)
     out = pd.DataFrame({
         "n_indicators": g["indicator_id"].nunique(),
