@@ -59,7 +59,9 @@ LEDGER_SCHEMA = _schema()
 def validate(ledger: pd.DataFrame) -> pd.DataFrame:
     """Validate a ledger against the contract (raises pandera's SchemaError on a breach)."""
     # A fresh index: pandera's failure report cannot handle duplicate index labels.
-    return LEDGER_SCHEMA.validate(ledger.reset_index(drop=True), lazy=True)
+    # The input is returned, not pandera's coerced copy (which would turn [us] into [ns]).
+    LEDGER_SCHEMA.validate(ledger.reset_index(drop=True), lazy=True)
+    return ledger
 
 
 def empty() -> pd.DataFrame:

@@ -23,6 +23,7 @@ from minsheng import config
 from minsheng.params import ParameterError, Quarter, check, parse_quarter
 
 KERNEL = "python3"
+NBCONVERT_TEMPLATES = Path(__file__).resolve().parent / "templates" / "nbconvert"
 # Packages whose versions go into the manifest (they shape the figures and the documents).
 MANIFEST_PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "papermill",
                      "nbconvert", "weasyprint", "python-docx", "openpyxl", "pandera", "cn2an")
@@ -106,24 +107,19 @@ def _versions() -> dict[str, str]:
 
 
 def export_html(executed: Path, dest: Path) -> None:
-    """The bulletin notebook as standalone HTML: inputs hidden, images embedded, no CDN."""
+    """The bulletin notebook as standalone HTML: outputs only (code and narration hidden),
+    images embedded, and no script or style fetched from the network."""
     import nbformat
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True)
-    # The lab template loads MathJax and require.js from a CDN; the bulletin needs neither.
-    exporter.mathjax_url = ""
-    exporter.require_js_url = ""
+    exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, exclude_markdown=True, embed_images=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell"}),
+                                   enabled=True)
     body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
-    body = _strip_remote_scripts(body)
     dest.write_text(body, encoding="utf-8")
-
-
-def _strip_remote_scripts(html: str) -> str:
-    import re
-
-    return re.sub(r"<script[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>", "", html)
 
 
 def execute(plan: RunPlan, progress: bool = True) -> Path:
