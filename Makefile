@@ -33,6 +33,22 @@ unit: setup ## 只跑 lib 单元测试 / lib unit tests only
 
 test: lint ## 全部测试：lint、单元、流水线、nbval / all tests
 	$(PYTEST)
+	$(MAKE) --no-print-directory nbval
+
+bulletin: setup ## 用样例数据生成季度通报 (QUARTER=2026Q3) / publish the bulletin from the sample data
+	$(VENV)/bin/minsheng run --quarter $(QUARTER)
+
+nbval: setup ## 用 nbval 对照笔记本的参考输出 / regression-check notebooks against stored outputs
+	$(PYTEST) --nbval notebooks/ --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
+
+reference: setup ## 用参考数据重算并写回笔记本输出（唯一的重算方式） / regenerate reference outputs
+	$(VENV)/bin/python tools/make_reference.py
+
+lab: setup ## 在 notebooks/ 打开 JupyterLab / start JupyterLab at notebooks/
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+bench: setup ## 性能基准（清洗、汇总、季度运行）/ benchmarks against the stated goals
+	$(PY) benchmarks/bench_clean.py $(if $(ROWS),--rows $(ROWS))
 
 clean-venv: ## 删除 .venv / remove the environment
 	rm -rf $(VENV)
