@@ -2,10 +2,16 @@
 
     .venv/bin/python data/sample/generate.py            # rewrite raw/ and truth.csv
     .venv/bin/python data/sample/generate.py --summary  # … and print the README tables
+    .venv/bin/python data/sample/generate.py --profile reference   # data/reference/ (nbval input)
 
 Monthly submissions (月调度表) January–October 2026 from every reporting unit of the
 catalogue, laid out like the office template and messy the way hand-filled sheets are.
 Every defect is injected on purpose, logged, counted in README.md and marked in truth.csv.
+
+Two run profiles (`RUN_PROFILES`): `sample` (the default, data/sample/) and `reference`
+(data/reference/: a small fixed full-year set the notebooks' stored outputs are computed
+from; another seed, six districts, a designed year end and one defect of each kind; see
+data/reference/README.md). `--out/--seed/--months` override a profile's settings.
 
 Deterministic: one seed, child generators keyed by indicator id / purpose (so adding an
 indicator to the catalogue does not reshuffle the others), fixed workbook properties and
@@ -24,7 +30,7 @@ import shutil
 import zipfile
 import zlib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -168,17 +174,20 @@ PRECOVERED = {"MS05-04": ["渝中区", "大渡口区", "江北区", "沙坪坝�
 LEVEL_OF = {"MS06-05": "MS06-04"}
 # Cumulative value at Q3 fixed by hand where two indicators must agree (14 of 26 built → 26/38 covered).
 Q3_OVERRIDE = {"MS05-03": 14}
-EXPLICIT = {  # cumulative Jan..Oct
-    "MS03-04": [0, 0, 1, 1, 1, 3, 3, 3, 3, 3],   # 开学季 in March; 考试季, 毕业季 in June
-    "MS06-03": [0, 1, 1, 1, 2, 2, 2, 2, 3, 3],   # 需求调研 Feb, 方案设计 May, 开发建设 Sep
+EXPLICIT = {  # cumulative Jan..Dec (a run uses the months it writes)
+    "MS03-04": [0, 0, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3],   # 开学季 in March; 考试季, 毕业季 in June
+    # 需求调研 Feb, 方案设计 May, 开发建设 Sep, 试运行 Nov, 上线运行 Dec
+    "MS06-03": [0, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4, 5],
 }
 DIRECTIONAL_BASELINE = 31460.0   # 前三年（2023—2025）同期案均损失平均数, 元/案
 DIRECTIONAL_UNIT = "元/案"
 TEXT_ONLY_STAGES = {1: "方案设计中", 2: "方案设计中", 3: "可研报告编制完成，开展初步设计",
                     4: "初步设计已批复，开展施工图设计", 5: "施工图设计中", 6: "施工图设计中",
                     7: "施工图审查完成，正在招标", 8: "施工图审查完成，正在招标",
-                    9: "已完成招标，进场施工准备", 10: "已进场施工"}
-MILESTONE_TEXT = {1: "已完成需求调研", 2: "方案设计已通过专家评审", 3: "开发建设完成，准备试运行"}
+                    9: "已完成招标，进场施工准备", 10: "已进场施工",
+                    11: "已进场施工", 12: "主体结构施工中，计划明年建成投用"}
+MILESTONE_TEXT = {1: "已完成需求调研", 2: "方案设计已通过专家评审", 3: "开发建设完成，准备试运行",
+                  4: "系统试运行中", 5: "平台正式上线运行"}
 
 # Gap to 序时进度 at Q3 (percentage points) each designed status aims for.
 BANDS = {"ahead": (3, 14), "on_track": (-7, -2), "lagging": (-24, -13), "severe": (-48, -35)}
@@ -229,6 +238,57 @@ MISSED = ("市残联", 5)
 REVISED = ("市民政局", 6)
 VERY_LATE = ("市文化旅游委", 6, dt.date(2026, 7, 28))
 FRACTION_PERCENT = ("市民政局", "MS06-10", 6)   # from June a new clerk types 0.912 for 91.2 %
+REVISED_FIGURES = 8      # figures the resubmission corrects
+LATE_SHARE = 0.08        # chance a file comes after the 5th (besides the units that are always late)
+
+
+# ───────────────────────────────────────────── run profiles
+@dataclass(frozen=True)
+class RunProfile:
+    """What one run writes. `sample` is data/sample/ byte for byte; `reference` is data/reference/."""
+
+    out: Path                              # raw/ and truth.csv are written here
+    seed: int
+    last_month: int                        # months 1..last_month are reported
+    districts: tuple[str, ...] | None      # by-district rows only for these (None: all 38)
+    unit_style: dict[str, dict[str, Any]]  # how each office fills the sheet (absent: the template)
+    missed: tuple[str, int]                # a unit that sends nothing for a month
+    revised: tuple[str, int]               # a unit that resubmits a month …
+    revised_figures: int                   # … correcting this many figures
+    very_late: tuple[str, int, dt.date]    # one file far past the due day
+    late_share: float
+    defects: str                           # "sample": the full catalogue; "reference": one of each kind
+    year_end: bool                         # design Q4 towards a year-end outcome (YEAR_END_RULE)
+    truth: bool                            # write truth.csv beside raw/
+
+
+RUN_PROFILES = {
+    "sample": RunProfile(
+        out=HERE, seed=SEED, last_month=LAST_MONTH, districts=None, unit_style=UNIT_STYLE,
+        missed=MISSED, revised=REVISED, revised_figures=REVISED_FIGURES, very_late=VERY_LATE,
+        late_share=LATE_SHARE, defects="sample", year_end=False, truth=True),
+    # A small fixed full-year set for the notebooks' stored outputs (nbval): every indicator,
+    # by-district rows for three central and three outer districts, plain template files
+    # except one unit's system CSV export, and one defect of each kind (data/reference/README.md).
+    "reference": RunProfile(
+        out=HERE.parent / "reference", seed=20261231, last_month=12,
+        districts=("渝中区", "沙坪坝区", "渝北区", "万州区", "江津区", "酉阳土家族苗族自治县"),
+        unit_style={"市红十字会": {"format": "csv_utf8", "month": "iso", "date": "iso"}},
+        missed=("市发展改革委", 7), revised=("市民政局", 9), revised_figures=3,
+        very_late=("市委社会工作部", 4, dt.date(2026, 5, 20)), late_share=0.0,
+        defects="reference", year_end=True, truth=False),
+}
+RUN = RUN_PROFILES["sample"]
+
+
+def use(profile: RunProfile) -> None:
+    """Make `profile` the run's settings (and SEED, MONTHS, RAW, TRUTH, which derive from it)."""
+    global RUN, SEED, MONTHS, RAW, TRUTH
+    RUN = profile
+    SEED = profile.seed
+    MONTHS = list(range(1, profile.last_month + 1))
+    RAW = profile.out / "raw"
+    TRUTH = profile.out / "truth.csv"
 
 
 def rng_for(*key: object) -> np.random.Generator:
@@ -301,9 +361,53 @@ def q3_value(target: float, base: float, step: float, e9: float, status: str,
     return quantize(best * step, step)
 
 
+# Year-end outcome (年考核) of increments and levels when a profile designs Q4 (reference):
+# per Q3 status, (chance, outcome, attainment range). Drawn from the indicator's own
+# "year_end" generator, so the choice moves nothing else. Daily averages, directional and
+# derived indicators, milestones and text-only rows are not designed: they follow their path.
+YEAR_END_RULE: dict[str, list[tuple[float, str, tuple[float, float]]]] = {
+    "completed": [(1.0, "exceeded", (1.04, 1.20))],
+    "ahead": [(0.8, "exceeded", (1.02, 1.12)), (0.2, "met", (1.0, 1.0))],
+    "on_track": [(0.7, "met", (1.0, 1.0)), (0.3, "exceeded", (1.01, 1.05))],
+    "lagging": [(0.35, "met", (1.0, 1.0)), (0.65, "missed", (0.85, 0.97))],
+    "severe": [(1.0, "missed", (0.60, 0.85))],
+}
+
+
+def year_end_value(iid: str, status: str, base: float, target: float, step: float, v9: float,
+                   comparator: str) -> tuple[float, str]:
+    """December's figure for the designed outcome (never below September's) and the outcome."""
+    rng = rng_for("year_end", iid)
+    rules = YEAR_END_RULE[status]
+    chosen = rules[int(rng.choice(len(rules), p=[r[0] for r in rules]))]
+    outcome, (lo, hi) = chosen[1], chosen[2]
+    v = quantize(base + rng.uniform(lo, hi) * (target - base), step)
+    if outcome == "met":
+        v = target + (step if comparator == ">" else 0.0)   # ">" is met only above the target
+    elif outcome == "exceeded":
+        v = max(v, target + step)
+    else:
+        v = min(v, target - step)
+    v = quantize(max(v, v9), step)
+    met = v > target or (v == target and comparator == ">=")
+    return v, ("exceeded" if met and v > target else "met" if met else "missed")
+
+
+def q4_tail(path: np.ndarray, s: np.ndarray, v12: float, step: float) -> np.ndarray:
+    """October–December move from September's figure to December's along the monthly profile."""
+    out = np.array(path, dtype=float)
+    v9, last = out[Q3 - 1], len(out) - 1
+    rise = s[last] - s[Q3 - 1]
+    for j in range(Q3, len(out)):
+        frac = (s[j] - s[Q3 - 1]) / rise if rise > 1e-9 else (j - Q3 + 1) / (last - Q3 + 1)
+        out[j] = quantize(v9 + (v12 - v9) * frac, step)
+    out[last] = v12
+    return out
+
+
 @dataclass
 class Block:
-    """One indicator's clean figures: rows = districts (or 全市), columns = months Jan..Oct."""
+    """One indicator's clean figures: rows = districts (or 全市), columns = the months reported."""
 
     iid: str
     districts: list[str]
@@ -313,11 +417,14 @@ class Block:
     dtarget: np.ndarray
     text: list[list[str | None]]
     remark: list[list[str | None]]
+    year_end: str | None = None   # designed year-end outcome (profiles with year_end only)
 
 
 def build_blocks(cat: Catalogue, central: list[str]) -> dict[str, Block]:
     ind_tab = cat.indicators
-    all_districts = list(config.districts())
+    # A profile with a district subset allots the city target over those districts only.
+    all_districts = [d for d in config.districts() if RUN.districts is None or d in RUN.districts]
+    central = [d for d in central if d in all_districts]
     if "holiday" in cat.plans and "monthly" in cat.plans["holiday"]:
         fr = cat.plans["holiday"]["monthly"]
         PROFILES["holiday"] = list(np.diff([0.0, *fr]))
@@ -328,7 +435,9 @@ def build_blocks(cat: Catalogue, central: list[str]) -> dict[str, Block]:
         ind = ind_tab.loc[iid]
         rng = rng_for("indicator", iid)
         status, profile, weighting = DESIGN.get(iid) or default_design(ind, rng)
-        if ind["by_district"]:
+        # Coverage counts districts of the whole city (of 38, of the nine central ones): with a
+        # district subset it is reported as one 全市 row holding the count.
+        if ind["by_district"] and not (RUN.districts and ind["kind"] == "coverage"):
             names = central if "中心城区" in ind["item_name"] else all_districts
         else:
             names = [CITY]
@@ -364,6 +473,7 @@ def make_block(cat, ind, names, status, profile, weighting, rng, done, central) 
     by_district = names != [CITY]
 
     # annual target per district (年度任务)
+    by_task = False   # a "fill" indicator on a district subset: spread ∝ task after the first round
     if by_district:
         if kind == "coverage":
             w = np.ones(n)   # every district (or central district) is required once
@@ -372,8 +482,9 @@ def make_block(cat, ind, names, status, profile, weighting, rng, done, central) 
             covered_by = [k for k, v in COVERS.items() if v == iid]
             pre = set(PRECOVERED.get(covered_by[0], [])) if covered_by else set()
             w = np.array([0.0 if d in pre else 1.0 for d in names])
-            if round(w.sum()) != round(target):
+            if round(w.sum()) != round(target):   # (a district subset) allot by population
                 w = district_weights(names, "pop", central)
+                by_task = True
         else:
             w = district_weights(names, weighting, central)
         dt_ticks = allot(target, w, step)
@@ -390,6 +501,18 @@ def make_block(cat, ind, names, status, profile, weighting, rng, done, central) 
     if iid in COVERS and COVERS[iid] in done:
         src = done[COVERS[iid]]
         pre = set(PRECOVERED.get(iid, []))
+        if not by_district:
+            # The city count: districts covered before the year plus one per unit built (the
+            # plan puts one in each uncovered district first). 本月完成 stays blank when the
+            # count includes earlier years' districts: it is a stock, not this year's cumulative.
+            built = np.nansum(src.value, axis=0)
+            value[0] = len(pre) + np.minimum(built, target - len(pre))
+            if pre:
+                remark[0] = [f"含往年已覆盖{len(pre)}个"] * nm
+            else:
+                monthly[0] = np.diff(np.concatenate([[0.0], value[0]]))
+            _city_texts(text, value, monthly, ind, status, rng, by_district)
+            return Block(iid, names, value, monthly, baseline, dtarget, text, remark)
         for i, d in enumerate(names):
             k = src.districts.index(d) if d in src.districts else None
             for j in range(nm):
@@ -428,12 +551,17 @@ def make_block(cat, ind, names, status, profile, weighting, rng, done, central) 
         s = shape(profile, rng)
         path = [quantize(base + (v9 - base) * s[j], step) for j in range(nm)]
         path[Q3 - 1] = v9
+        outcome = None
+        if RUN.year_end and nm == 12:
+            v12, outcome = year_end_value(iid, status, base, target, step, v9, ind["comparator"])
+            path = q4_tail(np.array(path), s, v12, step)
         value[0] = np.maximum.accumulate(path)
         baseline[0] = base
         _city_texts(text, value, monthly, ind, status, rng, by_district)
-        return Block(iid, names, value, monthly, baseline, dtarget, text, remark)
+        return Block(iid, names, value, monthly, baseline, dtarget, text, remark, outcome)
 
     # increments, coverage and deliverables: a city path in ticks, spread over districts
+    outcome = None
     if iid in EXPLICIT:
         city = np.array(EXPLICIT[iid][:nm], dtype=float)
     else:
@@ -446,10 +574,14 @@ def make_block(cat, ind, names, status, profile, weighting, rng, done, central) 
         city = np.array([round(c9 * s[j]) for j in range(nm)], dtype=float)
         city[Q3 - 1] = c9
         city = np.maximum.accumulate(city)
+        if RUN.year_end and nm == 12:
+            c12, outcome = year_end_value(iid, status, 0.0, float(round(total)), 1.0, c9,
+                                          ind["comparator"])
+            city = q4_tail(city, s, c12, 1.0)
     if not by_district:
         cum = city[None, :]
     elif weighting == "fill" or kind == "coverage":
-        cum = fill_spread(city, dt_ticks, rng)
+        cum = fill_spread(city, dt_ticks, rng, by_task)
     else:
         cum = weighted_spread(city, dt_ticks, rng)
     if kind == "coverage":
@@ -465,7 +597,7 @@ def make_block(cat, ind, names, status, profile, weighting, rng, done, central) 
     if iid in EXPLICIT and kind == "deliverable":
         for j in range(nm):
             text[0][j] = MILESTONE_TEXT.get(int(value[0, j]), "需求调研中")
-    return Block(iid, names, value, monthly, baseline, dtarget, text, remark)
+    return Block(iid, names, value, monthly, baseline, dtarget, text, remark, outcome)
 
 
 def weighted_spread(city: np.ndarray, dt_ticks: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -485,15 +617,23 @@ def weighted_spread(city: np.ndarray, dt_ticks: np.ndarray, rng: np.random.Gener
     return out
 
 
-def fill_spread(city: np.ndarray, dt_ticks: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Each district with a task gets its first unit before any district gets a second."""
+def fill_spread(city: np.ndarray, dt_ticks: np.ndarray, rng: np.random.Generator,
+                by_task: bool = False) -> np.ndarray:
+    """Each district with a task gets its first unit before any district gets a second; the
+    rest go to any district with a task, or with `by_task` ∝ the task still open (∝ the task
+    once every task is met)."""
     n = len(dt_ticks)
     eligible = np.flatnonzero(dt_ticks > 0)
     first = rng.permutation(eligible)
     total = int(city[-1])
     seq = list(first[:total])
     while len(seq) < total:
-        seq.append(int(rng.choice(eligible)))
+        if by_task:
+            open_ = np.maximum(dt_ticks - np.bincount(seq, minlength=n), 0)[eligible]
+            w = open_ if open_.sum() > 0 else dt_ticks[eligible]
+            seq.append(int(rng.choice(eligible, p=w / w.sum())))
+        else:
+            seq.append(int(rng.choice(eligible)))
     out = np.zeros((n, len(city)))
     for j, c in enumerate(city):
         for d in seq[: int(c)]:
@@ -504,7 +644,8 @@ def fill_spread(city: np.ndarray, dt_ticks: np.ndarray, rng: np.random.Generator
 def daily_average_path(target: float, status: str, rng: np.random.Generator):
     """Average per day to date (and each month's own average) hovering near the target."""
     days = np.array([calendar.monthrange(YEAR, m)[1] for m in MONTHS], dtype=float)
-    season = np.array([1.02, 0.90, 1.00, 0.99, 1.01, 1.00, 1.03, 1.02, 0.98, 1.01][: len(MONTHS)])
+    season = np.array([1.02, 0.90, 1.00, 0.99, 1.01, 1.00, 1.03, 1.02, 0.98, 1.01, 0.99, 1.02]
+                      [: len(MONTHS)])
     month_avg = target * season * rng.lognormal(0, 0.01, len(MONTHS))
     ytd = np.cumsum(month_avg * days) / np.cumsum(days)
     aim = {"ahead": 1.02, "on_track": 0.975, "lagging": 0.85, "severe": 0.6}.get(status, 1.0)
@@ -651,11 +792,11 @@ def target_cell(ind: pd.Series, percent_style: str | None) -> Any:
 def submission_date(unit: str, month: int) -> dt.date:
     rng = rng_for("date", unit, month)
     nxt = dt.date(YEAR + (month == 12), month % 12 + 1, 1)
-    if (unit, month) == VERY_LATE[:2]:
-        return VERY_LATE[2]
-    if UNIT_STYLE.get(unit, {}).get("late"):
+    if (unit, month) == RUN.very_late[:2]:
+        return RUN.very_late[2]
+    if RUN.unit_style.get(unit, {}).get("late"):
         day = int(rng.integers(6, 13))
-    elif rng.random() < 0.08:
+    elif rng.random() < RUN.late_share:
         day = int(rng.integers(8, 21))
     else:
         day = int(rng.integers(1, 6))
@@ -670,10 +811,10 @@ def build_submissions(cat: Catalogue, truth: pd.DataFrame) -> list[Submission]:
     records = truth.to_dict("index")
     inds = ind_tab.to_dict("index")
     for unit in units:
-        style = UNIT_STYLE.get(unit, {})
+        style = RUN.unit_style.get(unit, {})
         fmt = style.get("format", "xlsx")
         for m in MONTHS:
-            if (unit, m) == MISSED or m in style.get("skip_months", set()):
+            if (unit, m) == RUN.missed or m in style.get("skip_months", set()):
                 continue
             idx = list(by_unit_month.get((unit, m), []))
             sub = Submission(unit, m, submission_date(unit, m), fmt, [], style)
@@ -739,17 +880,19 @@ class Injector:
             self.codes[row.truth].append(f"{fld}:{code}")
         self.log.add(code, example, sub)
 
-    def candidates(self, pred, xlsx_only: bool = False, avoid_q3: bool = False):
+    def candidates(self, pred, xlsx_only: bool = False, avoid_read_months: bool = False):
+        """Rows satisfying `pred`; avoid_read_months keeps out of the months the bulletin and
+        the assessment read (September, and December in a full year)."""
         out = []
         for si, sub in enumerate(self.subs):
             if xlsx_only and sub.fmt != "xlsx":
                 continue
-            if (sub.unit, sub.month) == REVISED:
+            if (sub.unit, sub.month) == RUN.revised:
                 continue
             for ri, row in enumerate(sub.rows):
                 if row.role != "data" or (si, ri) in self.used:
                     continue
-                if avoid_q3 and sub.month == Q3:
+                if avoid_read_months and sub.month in (Q3, 12):
                     continue
                 if pred(sub, row):
                     out.append((si, ri))
@@ -864,7 +1007,7 @@ class Injector:
             v = row.cells["累计完成"]
             return isinstance(v, int) and v >= 10000 and row.cells["区县"] != CITY
 
-        for sub, row in self.pick("wan_missing", self.candidates(big, True, avoid_q3=True), 1):
+        for sub, row in self.pick("wan_missing", self.candidates(big, True, avoid_read_months=True), 1):
             row.cells["累计完成"] = row.cells["累计完成"] / 10000
             self.mark(sub, row, "value", "wan_missing", row.cells["累计完成"])
 
@@ -927,26 +1070,8 @@ class Injector:
 
     # -- rows that are not in the truth ------------------------------------------------
     def extra_rows(self) -> None:
-        rng = rng_for("defect", "duplicates")
-        xlsx = [s for s in self.subs
-                if s.fmt == "xlsx" and (s.unit, s.month) != REVISED and len(s.rows) >= 20]
-        for si in sorted(rng.choice(len(xlsx), size=4, replace=False)):
-            sub = xlsx[si]
-            picks = sorted(rng.choice(len(sub.rows), size=3, replace=False), reverse=True)
-            for ri in picks:
-                src = sub.rows[ri]
-                sub.rows.insert(ri + 1, Row(dict(src.cells), None, "duplicate"))
-                self.log.add("duplicate_row", f"{src.cells['指标编号']} {src.cells['区县']}", sub)
-
-        health = self._sub("市卫生健康委", 8)
-        if health:
-            cells = dict(health.rows[-1].cells)
-            cells.update({"指标编号": "MS16-01", "项目名称": "（自行增加）社区心理服务",
-                          "指标名称": "社区心理健康服务站", "计量单位": "个", "年度目标": 120,
-                          "区县": CITY, "本月完成": 8, "累计完成": 97, "上年末基数": None,
-                          "年度任务": None, "进展情况": "本单位自行增加的工作", "备注": None})
-            health.rows.append(Row(cells, None, "extra"))
-            self.log.add("unknown_indicator", "MS16-01", health)
+        self.duplicates(files=4, per_file=3)
+        self.unknown_code()
 
         edu = self._sub("市教委", 1)
         if edu:
@@ -979,9 +1104,66 @@ class Injector:
                     self.log.add("total_row", f"{iid} 合计", sub)
             sub.rows = out
 
+    def duplicates(self, files: int, per_file: int) -> None:
+        """Rows pasted twice (identical), in `files` workbooks of 20 rows or more."""
+        rng = rng_for("defect", "duplicates")
+        xlsx = [s for s in self.subs
+                if s.fmt == "xlsx" and (s.unit, s.month) != RUN.revised and len(s.rows) >= 20]
+        for si in sorted(rng.choice(len(xlsx), size=files, replace=False)):
+            sub = xlsx[si]
+            picks = sorted(rng.choice(len(sub.rows), size=per_file, replace=False), reverse=True)
+            for ri in picks:
+                src = sub.rows[ri]
+                sub.rows.insert(ri + 1, Row(dict(src.cells), None, "duplicate"))
+                self.log.add("duplicate_row", f"{src.cells['指标编号']} {src.cells['区县']}", sub)
+
+    def unknown_code(self) -> None:
+        """A unit's own addition, MS16-01, which is not in the catalogue."""
+        health = self._sub("市卫生健康委", 8)
+        if health:
+            cells = dict(health.rows[-1].cells)
+            cells.update({"指标编号": "MS16-01", "项目名称": "（自行增加）社区心理服务",
+                          "指标名称": "社区心理健康服务站", "计量单位": "个", "年度目标": 120,
+                          "区县": CITY, "本月完成": 8, "累计完成": 97, "上年末基数": None,
+                          "年度任务": None, "进展情况": "本单位自行增加的工作", "备注": None})
+            health.rows.append(Row(cells, None, "extra"))
+            self.log.add("unknown_indicator", "MS16-01", health)
+
+    # -- the reference profile: one defect of each kind --------------------------------
+    def reference_defects(self) -> None:
+        """A 万 figure, full-width digits, a negative (not in September or December) and a
+        formula-like 进展情况; the resubmission, duplicate and MS16-01 come after."""
+        def big(sub, row):
+            v = row.cells["累计完成"]
+            return isinstance(v, int) and v >= 10000 and sub.fmt == "xlsx"
+        for sub, row in self.pick("wan", self.candidates(big, True), 1):
+            v = row.cells["累计完成"]
+            row.cells["累计完成"] = f"{v / 10000:.4f}".rstrip("0").rstrip(".") + "万"
+            self.mark(sub, row, "value", "wan", row.cells["累计完成"])
+
+        def two_digits(sub, row):
+            return isinstance(row.cells["累计完成"], int) and row.cells["累计完成"] >= 10
+        for sub, row in self.pick("fullwidth", self.candidates(two_digits, True), 1):
+            row.cells["累计完成"] = str(row.cells["累计完成"]).translate(FULLWIDTH)
+            self.mark(sub, row, "value", "fullwidth", row.cells["累计完成"])
+
+        def positive(sub, row):
+            v = row.cells["累计完成"]
+            return (isinstance(v, int) and 10 <= v <= 500 and self.kind_of(row) == "increment"
+                    and row.cells["区县"] != CITY)
+        for sub, row in self.pick("negative", self.candidates(positive, True, True), 1):
+            row.cells["累计完成"] = -row.cells["累计完成"]
+            self.mark(sub, row, "value", "negative", row.cells["累计完成"])
+
+        def city_text(sub, row):
+            return row.cells["区县"] == CITY and row.cells["进展情况"] is not None
+        for sub, row in self.pick("formula_eq", self.candidates(city_text, True, True), 1):
+            row.cells["进展情况"] = "=1+1"
+            self.mark(sub, row, "text", "formula_prefix", row.cells["进展情况"])
+
     def revision(self) -> None:
         """The unit resubmits a month: the first file keeps a few wrong figures."""
-        unit, month = REVISED
+        unit, month = RUN.revised
         sub = self._sub(unit, month)
         if not sub:
             return
@@ -994,7 +1176,7 @@ class Injector:
         rng = rng_for("defect", "revision")
         cands = [i for i, r in enumerate(sub.rows) if isinstance(r.cells["累计完成"], int)
                  and r.cells["累计完成"] >= 20]
-        for i in sorted(rng.choice(len(cands), size=min(8, len(cands)), replace=False)):
+        for i in sorted(rng.choice(len(cands), size=min(RUN.revised_figures, len(cands)), replace=False)):
             ri = cands[i]
             good = sub.rows[ri].cells["累计完成"]
             bad = int(round(good * rng.choice([0.8, 0.9, 1.1, 1.25])))
@@ -1195,13 +1377,19 @@ def generate() -> tuple[pd.DataFrame, list[Submission], DefectLog, dict[str, Blo
     truth = truth_frame(cat, blocks)
     subs = build_submissions(cat, truth)
     inj = Injector(subs, truth, cat)
-    inj.unit_habits()
-    inj.number_formats()
-    inj.implausible()
-    inj.text_and_keys()
-    inj.revision()
-    inj.extra_rows()
-    inj.layout()
+    if RUN.defects == "reference":
+        inj.reference_defects()
+        inj.revision()
+        inj.duplicates(files=1, per_file=1)
+        inj.unknown_code()
+    else:
+        inj.unit_habits()
+        inj.number_formats()
+        inj.implausible()
+        inj.text_and_keys()
+        inj.revision()
+        inj.extra_rows()
+        inj.layout()
 
     if RAW.exists():
         shutil.rmtree(RAW)
@@ -1226,7 +1414,8 @@ def generate() -> tuple[pd.DataFrame, list[Submission], DefectLog, dict[str, Blo
             "source_file", "source_sheet", "source_row", "defects", "expect"]
     truth = truth[cols].sort_values(["indicator_id", "district", "month"], kind="stable")
     truth["source_row"] = truth["source_row"].astype(int)
-    truth.to_csv(TRUTH, index=False, lineterminator="\n", float_format="%.10g")
+    if RUN.truth:
+        truth.to_csv(TRUTH, index=False, lineterminator="\n", float_format="%.10g")
     return truth, inj.subs, inj.log, blocks, cat
 
 
@@ -1242,7 +1431,8 @@ def summary(truth: pd.DataFrame, subs: list[Submission], log: DefectLog, cat: Ca
     nrows = sum(len(s.rows) for s in subs)
     fmts = Counter(s.fmt for s in subs)
     out.append(f"{len(subs)} files ({', '.join(f'{v} {k}' for k, v in sorted(fmts.items()))}), "
-               f"{nrows} table rows, {sizes / 1e6:.2f} MB; truth.csv {len(truth)} rows.\n")
+               f"{nrows} table rows, {sizes / 1e6:.2f} MB; "
+               f"{'truth.csv' if RUN.truth else 'truth (not written)'} {len(truth)} rows.\n")
     out.append("| defect | example as written | rows | files | where |")
     out.append("|---|---|---:|---:|---|")
     by_code: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -1287,16 +1477,62 @@ def status_table(truth: pd.DataFrame, cat: Catalogue) -> str:
     return "\n".join(lines)
 
 
+def year_end_table(truth: pd.DataFrame, cat: Catalogue, blocks: dict[str, Block]) -> str:
+    """Designed vs computed year-end assessment (month 12), for a profile reporting December."""
+    from minsheng import ledger as ledger_mod
+    from minsheng.assessment import assess_indicators
+    from minsheng.attainment import attainment_table
+
+    led = truth.copy()
+    led["submitted_on"] = pd.to_datetime(led["submitted_on"])
+    led["flags"] = ""
+    table = attainment_table(cat, ledger_mod.conform(led), YEAR, 12)
+    table["assessment"] = assess_indicators(table)
+    lines = ["| indicator | kind | Q3 design | year-end design | computed | attainment |",
+             "|---|---|---|---|---|---:|"]
+    mismatch = 0
+    for _, r in table.iterrows():
+        designed = blocks[r["indicator_id"]].year_end
+        if designed is not None and designed != r["assessment"]:
+            mismatch += 1
+        lines.append(f"| {r['indicator_id']} {r['indicator']} | {r['kind']} | "
+                     f"{DESIGN.get(r['indicator_id'], ('?',))[0]} | {designed or '(path)'} | "
+                     f"{r['assessment']} | {r['attainment']:.1%} |")
+    counts = table["assessment"].value_counts()
+    lines.append("")
+    lines.append("computed at year end: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    lines.append(f"designed ≠ computed: {mismatch}")
+    return "\n".join(lines)
+
+
+def shown(path: Path) -> Path:
+    return path.relative_to(config.ROOT) if path.is_relative_to(config.ROOT) else path
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--profile", choices=sorted(RUN_PROFILES), default="sample",
+                    help="sample (data/sample, the default) or reference (data/reference)")
+    ap.add_argument("--out", type=Path, help="folder for raw/ and truth.csv (default: the profile's)")
+    ap.add_argument("--seed", type=int, help="seed (default: the profile's)")
+    ap.add_argument("--months", type=int, choices=range(Q3, 13), metavar="{9..12}",
+                    help="report January to this month (default: the profile's)")
     ap.add_argument("--summary", action="store_true", help="print the README tables")
     args = ap.parse_args(argv)
-    truth, subs, log, _, cat = generate()
-    print(f"wrote {len(subs)} files under {RAW.relative_to(config.ROOT)} and {len(truth)} truth rows")
+    profile = RUN_PROFILES[args.profile]
+    overrides = {"out": args.out.resolve() if args.out else None, "seed": args.seed,
+                 "last_month": args.months}
+    use(replace(profile, **{k: v for k, v in overrides.items() if v is not None}))
+    truth, subs, log, blocks, cat = generate()
+    print(f"wrote {len(subs)} files under {shown(RAW)}"
+          + (f" and {len(truth)} truth rows" if RUN.truth else f" ({len(truth)} rows of figures)"))
     if args.summary:
         print(summary(truth, subs, log, cat))
         print()
         print(status_table(truth, cat))
+        if MONTHS[-1] == 12:
+            print()
+            print(year_end_table(truth, cat, blocks))
     return 0
 
 
