@@ -31,10 +31,13 @@ def strip_volatile(path: Path) -> None:
 
 def main() -> int:
     code = cli.main(["clean", str(config.REFERENCE_RAW), "--out",
-                     str(config.DATA / "reference" / "clean"), "--year", "2026", "--quiet"])
+                     str(config.DATA / "reference" / "clean"), "--year", "2026"])
     if code not in (cli.EXIT_OK, cli.EXIT_WARNINGS):
         return code
-    notebooks = sorted(config.NOTEBOOKS.glob("[0-9]*.ipynb"))
+    # `make reference` runs them all; naming some (e.g. 02_attainment) reruns just those.
+    wanted = set(sys.argv[1:])
+    notebooks = [nb for nb in sorted(config.NOTEBOOKS.glob("[0-9]*.ipynb"))
+                 if not wanted or nb.stem in wanted]
     for nb in tqdm(notebooks, desc="reference", unit="nb", file=sys.stderr):
         pm.execute_notebook(str(nb), str(nb), kernel_name="python3", progress_bar=False,
                             cwd=str(config.ROOT))

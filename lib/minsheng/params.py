@@ -110,6 +110,13 @@ def _dir(must_exist: bool) -> Callable[[Any, str], Path]:
     return lambda v, n: project_path(v, n, must_exist=must_exist)
 
 
+def _out_dir(v: Any, n: str) -> Path:
+    """An output folder inside the project, created if missing."""
+    path = project_path(v, n)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def _file(v: Any, n: str) -> Path:
     return project_path(v, n, must_exist=True)
 
@@ -121,11 +128,11 @@ def _quarter(v: Any, n: str) -> Quarter:
 # Each notebook's parameters and how to check them. A test keeps this in step with the
 # notebooks' `parameters` cells.
 NOTEBOOK_PARAMETERS: dict[str, dict[str, Callable[[Any, str], Any]]] = {
-    "01_clean_progress": {"raw_dir": _dir(True), "out_dir": _dir(False), "year": lambda v, n: year(v, n)},
-    "02_attainment": {"clean_dir": _dir(True), "out_dir": _dir(False), "quarter": _quarter},
-    "03_quarterly_bulletin": {"clean_dir": _dir(True), "out_dir": _dir(False), "quarter": _quarter,
+    "01_clean_progress": {"raw_dir": _dir(True), "out_dir": _out_dir, "year": lambda v, n: year(v, n)},
+    "02_attainment": {"clean_dir": _dir(True), "out_dir": _out_dir, "quarter": _quarter},
+    "03_quarterly_bulletin": {"clean_dir": _dir(True), "out_dir": _out_dir, "quarter": _quarter,
                               "issued_on": lambda v, n: date(v, n)},
-    "04_annual_assessment": {"clean_dir": _dir(True), "out_dir": _dir(False),
+    "04_annual_assessment": {"clean_dir": _dir(True), "out_dir": _out_dir,
                              "year": lambda v, n: year(v, n)},
     "00_start_here": {"clean_dir": _dir(True), "year": lambda v, n: year(v, n)},
     "10_explore_item": {"clean_dir": _dir(True), "item": lambda v, n: item_or_indicator(v, n),
