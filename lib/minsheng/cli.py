@@ -25,7 +25,8 @@ def _cmd_targets(args: argparse.Namespace) -> int:
             "baseline", "plan"]
     table = cat.indicators[cols]
     if args.format == "csv":
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+        # %g: targets print as 2500, 1.5 or 4500000, never as 2500.0
+        table.to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.10g")
     else:
         import pandas as pd
 
@@ -44,24 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["csv", "table"], default="table")
     p.set_defaults(func=_cmd_targets)
 
-    for register in _extra_commands():
-        register(sub)
+    from minsheng import cleaning, runner, template
+
+    for module in (template, cleaning, runner):
+        module.register(sub)
     return parser
-
-
-def _extra_commands():
-    """Commands defined beside their lib modules (each exposes `register(subparsers)`)."""
-    import importlib
-
-    for name in ("minsheng.cleaning", "minsheng.template", "minsheng.runner"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        if hasattr(module, "register"):
-            yield module.register
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_FAILED
+    except BrokenPipeError:  # `minsheng targets … | head`
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":
