@@ -10,7 +10,6 @@ import sys
 import minsheng.fastimport  # noqa: F401
 import papermill as pm
 import pytest
-
 from minsheng import config
 from minsheng.params import NOTEBOOK_PARAMETERS
 

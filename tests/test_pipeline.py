@@ -11,7 +11,6 @@ from datetime import date
 
 import pandas as pd
 import pytest
-
 from minsheng import config
 from minsheng.runner import RunError, execute, plan_run
 
