@@ -39,7 +39,7 @@ bulletin: setup ## 用样例数据生成季度通报 (QUARTER=2026Q3) / publish 
 	$(VENV)/bin/minsheng run --quarter $(QUARTER)
 
 nbval: setup ## 用 nbval 对照笔记本的参考输出 / regression-check notebooks against stored outputs
-	$(PYTEST) --nbval notebooks/ --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
+	$(PYTEST) --nbval notebooks/ --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 reference: setup ## 用参考数据重算并写回笔记本输出（唯一的重算方式） / regenerate reference outputs
 	$(VENV)/bin/python tools/make_reference.py
