@@ -11,11 +11,17 @@ the whole process: interpreter, imports and data) is its own:
 3. rollup  minsheng.attainment.attainment_table(...) then minsheng.rollup.by_item(table),
            on the ledger the clean step wrote (loading it is not timed, its memory counts).
 
-Each step runs --repeat times (default 3 up to 2M rows, else 1); the best time and the
-largest peak are reported. The raw set comes from benchmarks/gen_large.py (made on first use, reused while its row count
-matches). Results are printed and written to benchmarks/_data/results.json (gitignored);
-nothing is written into the repository. Exit 0 when every goal passes, 1 when a goal fails,
-2 when a step cannot run (e.g. the cleaner is missing).
+Each step runs --repeat times (default 3 up to 2M rows, else 1), the steps taking turns
+(read, clean, roll-up, read, …) so that a change in the machine's load hits them alike; the best
+time and the largest peak are reported, with the CPU seconds (user + system, all threads) of the
+best run. The raw set comes from benchmarks/gen_large.py (made on first use, reused while its
+row count matches).
+
+Then the quarterly run is timed against its floor (benchmarks/bench_run.py; skip with --no-run).
+
+Results are printed and written to benchmarks/_data/results.json (gitignored); nothing is
+written into the repository. Exit 0 when every goal passes, 1 when a goal fails, 2 when a step
+cannot run (e.g. the cleaner is missing).
 """
 
 from __future__ import annotations
@@ -38,6 +44,12 @@ CLEAN_MB_GOAL = 2048
 STEPS = ("read", "clean", "rollup")
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process so far: user + system, every thread."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def peak_mb() -> float:
     """Peak resident memory of this process so far (Linux reports kB, macOS bytes)."""
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -50,13 +62,13 @@ def step_read(data: Path) -> dict:
     import pyarrow.csv as pacsv
 
     files = sorted((data / "raw").rglob("*.csv"))
-    t0 = time.perf_counter()
+    c0, t0 = cpu_seconds(), time.perf_counter()
     rows = 0
     for f in files:
         # skip the title and 填报单位 rows so the header row names the columns
         rows += pacsv.read_csv(f, read_options=pacsv.ReadOptions(skip_rows=2)).num_rows
-    return {"rows": rows, "seconds": time.perf_counter() - t0, "peak_mb": peak_mb(),
-            "files": len(files)}
+    return {"rows": rows, "seconds": time.perf_counter() - t0, "cpu_seconds": cpu_seconds() - c0,
+            "peak_mb": peak_mb(), "files": len(files)}
 
 
 def step_clean(data: Path) -> dict:
@@ -68,14 +80,15 @@ def step_clean(data: Path) -> dict:
         return {"error": f"minsheng.cleaning.clean is not available yet ({exc}); "
                          "the clean benchmark needs lib/minsheng/cleaning.py"}
     cat = load_catalogue(YEAR)   # from the synthetic root (MINSHENG_ROOT)
-    t0 = time.perf_counter()
+    c0, t0 = cpu_seconds(), time.perf_counter()
     result = clean(data / "raw", cat)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     peak = peak_mb()
     q = result.quality
     # the ledger for the roll-up step; written after the measurement
     result.ledger.to_parquet(data / "ledger.parquet", index=False)
-    return {"rows": int(q.get("rows_in", len(result.history))), "seconds": seconds, "peak_mb": peak,
+    return {"rows": int(q.get("rows_in", len(result.history))), "seconds": seconds,
+            "cpu_seconds": cpu, "peak_mb": peak,
             "ledger_rows": len(result.ledger), "quarantined": int(q.get("rows_quarantined", -1)),
             "revisions": int(q.get("revisions_applied", -1)),
             "duplicates": int(q.get("rows_duplicate", -1))}
@@ -96,11 +109,11 @@ def step_rollup(data: Path) -> dict:
         return {"skipped": "no ledger.parquet (the clean step did not run)"}
     cat = load_catalogue(YEAR)
     led = ledger_mod.conform(pd.read_parquet(path))
-    t0 = time.perf_counter()
+    c0, t0 = cpu_seconds(), time.perf_counter()
     table = attainment_table(cat, led, YEAR, MONTH)
     items = by_item(table)
-    seconds = time.perf_counter() - t0
-    return {"rows": len(led), "seconds": seconds, "peak_mb": peak_mb(),
+    seconds, cpu = time.perf_counter() - t0, cpu_seconds() - c0
+    return {"rows": len(led), "seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak_mb(),
             "indicators": len(table), "items": len(items)}
 
 
@@ -130,10 +143,9 @@ def run_step(step: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def best_of(step: str, repeat: int) -> dict:
-    """The fastest of `repeat` fresh-process runs (timings on a shared machine are noisy);
+def best_of(runs: list[dict]) -> dict:
+    """The fastest of a step's fresh-process runs (timings on a shared machine are noisy);
     peak memory is the largest seen, all times are kept."""
-    runs = [run_step(step) for _ in range(repeat)]
     good = [r for r in runs if "seconds" in r]
     if not good:
         return runs[0]
@@ -169,7 +181,8 @@ def evaluate(results: dict) -> list[dict]:
     for step in STEPS:
         r = results.get(step, {})
         row = {"step": step, "rows": r.get("rows"), "seconds": r.get("seconds"),
-               "peak_mb": r.get("peak_mb"), "ratio": None, "goal": "—", "verdict": ""}
+               "cpu_seconds": r.get("cpu_seconds"), "peak_mb": r.get("peak_mb"), "ratio": None,
+               "goal": "—", "verdict": ""}
         if r.get("seconds") is not None and read_s:
             row["ratio"] = r["seconds"] / read_s
         if step == "read":
@@ -192,12 +205,13 @@ def render(table: list[dict]) -> str:
     def f(v, spec):
         return "—" if v is None else format(v, spec)
 
-    head = f"{'step':<8} {'rows':>12} {'seconds':>9} {'peak MB':>9} {'× read':>7}  {'goal':<26} result"
+    head = (f"{'step':<8} {'rows':>12} {'seconds':>9} {'cpu s':>7} {'peak MB':>9} {'× read':>7}  "
+            f"{'goal':<26} result")
     lines = [head, "-" * len(head)]
     for r in table:
         lines.append(f"{r['step']:<8} {f(r['rows'], ',d'):>12} {f(r['seconds'], '.2f'):>9} "
-                     f"{f(r['peak_mb'], ',.0f'):>9} {f(r['ratio'], '.2f'):>7}  {r['goal']:<26} "
-                     f"{r['verdict']}")
+                     f"{f(r.get('cpu_seconds'), '.2f'):>7} {f(r['peak_mb'], ',.0f'):>9} "
+                     f"{f(r['ratio'], '.2f'):>7}  {r['goal']:<26} {r['verdict']}")
     return "\n".join(lines)
 
 
@@ -207,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--regen", action="store_true", help="regenerate the raw set even if present")
     ap.add_argument("--repeat", type=int, default=None,
                     help="runs per step, best time kept (default 3 up to 2M rows, else 1)")
+    ap.add_argument("--no-run", action="store_true",
+                    help="skip the quarterly run against its floor (benchmarks/bench_run.py)")
+    ap.add_argument("--run-repeat", type=int, default=3,
+                    help="quarterly runs and floors, best kept (default 3)")
     ap.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)   # internal: one measured step
     args = ap.parse_args(argv)
 
@@ -229,10 +247,12 @@ def main(argv: list[str] | None = None) -> int:
     (DATA / "ledger.parquet").unlink(missing_ok=True)
     repeat = args.repeat or (3 if args.rows <= 2_000_000 else 1)
     load_before = os.getloadavg()[0]
-    results = {}
-    for step in STEPS:
-        print(f"  running {step} ×{repeat} …", flush=True)
-        results[step] = best_of(step, repeat)
+    runs: dict[str, list[dict]] = {step: [] for step in STEPS}
+    for i in range(repeat):  # the steps take turns, so a change of load hits them alike
+        for step in STEPS:
+            print(f"  running {step} {i + 1}/{repeat} …", flush=True)
+            runs[step].append(run_step(step))
+    results = {step: best_of(runs[step]) for step in STEPS}
     table = evaluate(results)
     print()
     print(render(table))
@@ -253,10 +273,23 @@ def main(argv: list[str] | None = None) -> int:
     print("times: " + "; ".join(f"{s} {results[s].get('all_seconds')}" for s in STEPS))
     out = {"when": time.strftime("%Y-%m-%d %H:%M:%S"), "manifest": manifest, "machine": info,
            "steps": results, "table": table}
+    verdicts = [r["verdict"] for r in table]
+    if "error" in results.get("clean", {}):
+        verdicts.append("ERROR")
+    if not args.no_run:
+        import bench_run
+
+        print(f"\nquarterly run against its floor (benchmarks/bench_run.py, best of {args.run_repeat}) …",
+              flush=True)
+        run = bench_run.bench(args.run_repeat)
+        print()
+        print(bench_run.render(run))
+        out["run"] = run
+        verdicts.append(run["verdict"])
     (DATA / "results.json").write_text(json.dumps(out, ensure_ascii=False, indent=1))
-    if any(r["verdict"] == "ERROR" for r in table) or "error" in results.get("clean", {}):
+    if "ERROR" in verdicts:
         return 2
-    return 1 if any(r["verdict"] == "FAIL" for r in table) else 0
+    return 1 if "FAIL" in verdicts else 0
 
 
 if __name__ == "__main__":

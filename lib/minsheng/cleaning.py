@@ -27,7 +27,8 @@ Invariant (checked on every run): rows_in == rows_clean + rows_quarantined + row
 
 Speed: every rule is a column operation; rules on text run once per distinct value (codes from
 the dictionary-encoded read) and are mapped back with numpy. The in-memory history keeps its
-text columns as categoricals (history.parquet is written with the ledger's dtypes).
+text columns as categoricals (history.parquet is written with the ledger's dtypes) and is built
+in a worker thread while the ledger is built and validated.
 """
 
 from __future__ import annotations
@@ -274,7 +275,7 @@ def _take(table: np.ndarray, codes: np.ndarray, missing: Any) -> np.ndarray:
     """table[codes] with `missing` where codes == -1 (pandas' code for NaN)."""
     full = np.concatenate([np.asarray(table), np.array([missing], dtype=np.asarray(table).dtype)
                            if len(table) else np.array([missing])])
-    return full[np.where(codes >= 0, codes, len(table))]
+    return full[codes]  # code -1 reads the `missing` appended last
 
 
 def strings(uniques: list[Any] | tuple[Any, ...], codes: np.ndarray) -> pd.Series:
@@ -282,9 +283,9 @@ def strings(uniques: list[Any] | tuple[Any, ...], codes: np.ndarray) -> pd.Serie
 
     Much faster than astype("str") on a million Python objects.
     """
-    dictionary = pa.array([*(None if u is None else str(u) for u in uniques), None], type=pa.large_string())
-    idx = np.where(codes >= 0, codes, len(uniques)).astype(np.int64)
-    return pc.take(dictionary, pa.array(idx)).to_pandas()
+    dictionary = pa.array([None if u is None else str(u) for u in uniques], type=pa.large_string())
+    codes = np.asarray(codes)
+    return pc.take(dictionary, pa.array(codes, mask=codes < 0)).to_pandas()  # a null index → null
 
 
 def _arrow(values: pd.Series) -> pa.ChunkedArray:
@@ -297,7 +298,7 @@ def text_codes(raw: pd.Series) -> tuple[np.ndarray, list[str]]:
     keep = [i for i, u in enumerate(uniques) if str(u).strip()]
     remap = np.full(len(uniques) + 1, -1, dtype=np.int64)
     remap[keep] = np.arange(len(keep))
-    return remap[np.where(codes >= 0, codes, len(uniques))], [uniques[i] for i in keep]
+    return remap[codes], [uniques[i] for i in keep]  # code -1 reads the -1 appended last
 
 
 def indicator_ids(raw: pd.Series, known: pd.Index) -> pd.DataFrame:
@@ -435,6 +436,8 @@ def _clean(subs: Submissions, catalogue: Catalogue, pool: ThreadPoolExecutor) ->
     mo = months(rows["month"], catalogue.year)
     di = districts(rows["district"], per["by_district"][at])
     dates = submitted_dates(rows["submitted_on"])
+    status_f = pool.submit(submission_status, catalogue, pos, mo, dates,
+                           int(cleaning_opts.get("due_day", 5)))
 
     issues: list[tuple[np.ndarray, str, str]] = []  # (row mask, form field, code)
     flags = np.zeros(n, dtype=np.int64)
@@ -460,6 +463,9 @@ def _clean(subs: Submissions, catalogue: Catalogue, pool: ThreadPoolExecutor) ->
     table_no = rows["table_no"].to_numpy()
     figures: dict[str, np.ndarray] = {}
     fraction_is_percent = per["fraction_is_percent"][at]
+    pct_rows = np.flatnonzero(fraction_is_percent)
+    percent_unexpected = known & ~per["percent"][at]  # a '%' here is not this indicator's unit
+    signed = per["signed"][at]
     for fld in NUMERIC_FIELDS:
         parsed = numbers_f[fld].result()
         value = parsed["value"].to_numpy()
@@ -470,7 +476,6 @@ def _clean(subs: Submissions, catalogue: Catalogue, pool: ThreadPoolExecutor) ->
             value = np.where(by_header, np.round(value * mult, 6), value)
         percent_sign = parsed["percent"].to_numpy()
         pct_scaled = np.zeros(n, dtype=bool)
-        pct_rows = np.flatnonzero(fraction_is_percent)
         if len(pct_rows):  # only rows of percent indicators can hold a fraction to rescale
             value_s, scaled_s = percent_points(pd.Series(value[pct_rows]), percent_sign[pct_rows],
                                                np.ones(len(pct_rows), dtype=bool))
@@ -478,8 +483,8 @@ def _clean(subs: Submissions, catalogue: Catalogue, pool: ThreadPoolExecutor) ->
             value[pct_rows] = value_s.to_numpy()
             pct_scaled[pct_rows] = scaled_s.to_numpy()
         issues.append((parsed["invalid"].to_numpy(), fld, "NUMBER_INVALID"))
-        issues.append((percent_sign & known & ~per["percent"][at], fld, "PERCENT_UNEXPECTED"))
-        issues.append((negative(value, per["signed"][at]), fld, "NEGATIVE"))
+        issues.append((percent_sign & percent_unexpected, fld, "PERCENT_UNEXPECTED"))
+        issues.append((negative(value, signed), fld, "NEGATIVE"))
         if fld in ("monthly", "cumulative"):
             issues.append((implausible(value, target, factor) & known, fld, "IMPLAUSIBLE"))
         flag(parsed["approx"].to_numpy(), "APPROX")
@@ -519,7 +524,7 @@ def _clean(subs: Submissions, catalogue: Catalogue, pool: ThreadPoolExecutor) ->
         "district_target": pick(figures["district_target"]),
         "_text": pick(text),
         "_remark": pick(remark),
-        "_unit": pick(unit_map[np.where(unit_codes >= 0, unit_codes, len(unit_clean))]),
+        "_unit": pick(unit_map[unit_codes]),
         "submitted_on": pick(dates["submitted_on"].to_numpy()),
         "_file": pick(rows["file_no"].to_numpy()),
         "_sheet": pick(rows["source_sheet"].cat.codes.to_numpy()),
@@ -533,20 +538,26 @@ def _clean(subs: Submissions, catalogue: Catalogue, pool: ThreadPoolExecutor) ->
     # The ledger: the latest row of every key, in key order.
     ledger_cols = {c: v[latest] for c, v in accepted.items() if c not in ("value", "_flags")}
     ledger_cols.update(value=value, _flags=row_flags)
+
+    def history_and_warnings() -> tuple[pd.DataFrame, dict[str, int]]:
+        """Every accepted row in reading order, the latest carrying the ledger's value."""
+        values, bits = accepted["value"].copy(), accepted["_flags"].copy()
+        values[latest], bits[latest] = value, row_flags
+        columns = {**accepted, "value": values, "_flags": bits}
+        kept = np.flatnonzero(~duplicate)
+        history = columns if len(kept) == len(duplicate) else {c: v[kept] for c, v in columns.items()}
+        frame = _frame(history, cat, subs, texts, categorical=True).assign(superseded=superseded[kept])
+        counts = {code: int(np.count_nonzero(history["_flags"] & _BIT[code])) for code in FLAG_CODES}
+        return frame, counts
+
+    # The history is built in the pool while this thread builds and validates the ledger.
+    history_f = pool.submit(history_and_warnings)
     ledger_out = _frame(ledger_cols, cat, subs, texts, pool=pool)  # conformed
     # Checked against the contract; the conformed frame is kept (pandera's coerced copy turns
     # submitted_on into datetime64[ns], the contract says [us]).
     ledger.validate(ledger_out)
-    # The history: every accepted row in reading order, the latest carrying the ledger's value.
-    accepted["value"] = accepted["value"].copy()
-    accepted["_flags"] = accepted["_flags"].copy()
-    accepted["value"][latest], accepted["_flags"][latest] = value, row_flags
-    kept = np.flatnonzero(~duplicate)
-    history = accepted if len(kept) == len(duplicate) else {c: v[kept] for c, v in accepted.items()}
-    history_out = _frame(history, cat, subs, texts, categorical=True) \
-        .assign(superseded=superseded[kept])
+    history_out, warnings = history_f.result()
     revisions = int(superseded.sum())
-    warnings = {code: int(np.count_nonzero(history["_flags"] & _BIT[code])) for code in FLAG_CODES}
 
     rows_q, rows_dup, rows_clean = int(bad.sum()), int(duplicate.sum()), len(history_out)
     if n != rows_clean + rows_q + rows_dup:
@@ -567,7 +578,7 @@ def _clean(subs: Submissions, catalogue: Catalogue, pool: ThreadPoolExecutor) ->
         "quarantine_by_code": _rows_by_code(issues),
         "warnings": {code: k for code, k in warnings.items() if k},
         "files": _per_file(subs, bad, ok, duplicate),
-        "submissions": submission_status(catalogue, pos, mo, dates, int(cleaning_opts.get("due_day", 5))),
+        "submissions": status_f.result(),
     }
     return CleanResult(ledger_out, history_out, quarantine, quality)
 
@@ -723,35 +734,39 @@ def _reconcile(frame: dict[str, np.ndarray], latest: np.ndarray, key: np.ndarray
     district. Returns (value, flags) of those rows."""
     if not len(latest):
         return np.zeros(0), np.zeros(0, dtype=np.int64)
+    n = len(latest)
     additive = per["additive"][frame["_ind"][latest]]
-    group = key // 16
     month = frame["month"][latest]
     cum = frame["value"][latest]
     mon = frame["monthly_value"][latest]
     flags = frame["_flags"][latest]
-    first = np.ones(len(group), dtype=bool)
-    first[1:] = group[1:] != group[:-1]
-    prev_month = np.concatenate([[0], month[:-1]])
-    follows = ~first & (month - prev_month == 1)
+    group = key >> 4  # key = (…) * 16 + month
+    first = np.ones(n, dtype=bool)
+    np.not_equal(group[1:], group[:-1], out=first[1:])
+    follows = np.zeros(n, dtype=bool)
+    np.equal(month[1:] - month[:-1], 1, out=follows[1:])
+    follows &= ~first
     has_cum, has_mon = ~np.isnan(cum), ~np.isnan(mon)
     value = cum
     from_monthly = ~has_cum & has_mon
     if from_monthly.any():
-        # A chain continues where 累计 is empty, 本月 given, and the month follows the previous one.
+        # A chain continues where 累计 is empty, 本月 given, and the month follows the previous one;
+        # a derived value is its chain's anchor plus the 本月 figures since.
         cont = from_monthly & additive & follows
-        start = ~cont
-        block = np.cumsum(start) - 1
-        starts = np.flatnonzero(start)
-        anchor = np.where(has_cum, cum, np.where(additive & has_mon & first & (month == 1), mon, np.nan))
-        increments = np.where(cont, mon, 0.0)
-        csum = np.cumsum(increments)
-        derived = anchor[starts][block] + (csum - csum[starts][block])
-        value = np.where(has_cum, cum, np.where(additive & has_mon, derived, np.nan))
+        need = np.flatnonzero(from_monthly & additive)
+        start = np.maximum.accumulate(np.where(cont, 0, np.arange(n)))[need]  # row 0 never continues
+        anchor = np.where(has_cum[start], cum[start],
+                          np.where(additive[start] & has_mon[start] & first[start] & (month[start] == 1),
+                                   mon[start], np.nan))
+        csum = np.cumsum(np.where(cont, mon, 0.0))
+        value = cum.copy()
+        value[need] = anchor + (csum[need] - csum[start])
         flags[from_monthly & ~np.isnan(value)] |= _BIT["DERIVED"]
         flags[from_monthly & np.isnan(value)] |= _BIT["NOT_DERIVABLE"]
 
-    prev_value = np.concatenate([[np.nan], value[:-1]])
-    prev_exact = np.where(first, np.where(month == 1, 0.0, np.nan), np.where(follows, prev_value, np.nan))
+    prev_exact = np.full(n, np.nan)  # 上月累计 where the previous month is known (0 before January)
+    prev_exact[first & (month == 1)] = 0.0
+    np.copyto(prev_exact[1:], value[:-1], where=follows[1:])
     check = has_cum & has_mon & additive & ~np.isnan(prev_exact)
     # |累计 − (上月累计 + 本月)| beyond rounding (tolerance 1e-6 absolute, 1e-9 relative).
     with np.errstate(invalid="ignore"):
@@ -769,13 +784,12 @@ def _reconcile(frame: dict[str, np.ndarray], latest: np.ndarray, key: np.ndarray
 def _shifted_ffill(value: np.ndarray, first: np.ndarray) -> np.ndarray:
     """For each row, the last non-missing value of an earlier row in the same group (NaN if none)."""
     n = len(value)
-    idx = np.where(~np.isnan(value), np.arange(n), -1)
-    group_start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    prev = np.concatenate([[-1], np.maximum.accumulate(idx)[:-1]])
-    valid = prev >= group_start
-    out = np.full(n, np.nan)
-    out[valid] = value[prev[valid]]
-    return out
+    rows = np.arange(n)
+    group_start = np.maximum.accumulate(np.where(first, rows, 0))
+    prev = np.empty(n, dtype=rows.dtype)  # the last row before each row with a value (-1: none)
+    prev[0] = -1
+    np.maximum.accumulate(np.where(np.isnan(value[:-1]), -1, rows[:-1]), out=prev[1:])
+    return np.where(prev >= group_start, value[prev], np.nan)  # value[-1] only where masked
 
 
 def flag_names(bits: int) -> str:

@@ -13,9 +13,10 @@ says what it did, so cleaning can keep, flag or quarantine the row:
 
 Negative numbers are parsed (−3000 → -3000.0); whether they are allowed is a cleaning rule.
 
-Speed: `parse_numbers` casts every plain number in one vectorized pyarrow cast (measured
-40× faster than `pd.to_numeric(errors="coerce")` on 10⁶ pyarrow strings) and sends only the
-remaining texts, once per distinct value, through the per-string parser.
+Speed: `parse_numbers` parses each distinct text once (a figure column of 10⁶ rows holds a
+few thousand; arrow's dictionary_encode finds them): the plain numbers in one vectorized pyarrow
+cast (measured 40× faster than `pd.to_numeric(errors="coerce")` on 10⁶ pyarrow strings), only the
+remaining texts through the per-string parser, and the results go back to the rows by code.
 """
 
 from __future__ import annotations
@@ -145,29 +146,83 @@ def _parse_core(s: str) -> tuple[float | None, bool, bool]:
 def parse_numbers(values: pd.Series) -> pd.DataFrame:
     """Parse a column of figures. Returns `value` (float64) and the boolean FLAG_COLUMNS, same index.
 
-    Plain numbers ("3000", "-5", "0.55") go through one vectorized cast; everything else is
-    parsed once per distinct text and mapped back.
+    A column whose texts are all plain numbers ("3000", "-5", "0.55") is one vectorized cast.
+    Otherwise each distinct text is parsed once (a figure column of a million rows holds a few
+    thousand distinct texts) and the results go back to the rows by code; a categorical column
+    is parsed through its categories.
     """
-    n = len(values)
-    index = values.index
-    arr = _as_arrow_strings(values)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        distinct = _as_arrow_strings(pd.Series(values.cat.categories))
+        if isinstance(distinct, pa.ChunkedArray):
+            distinct = distinct.combine_chunks()
+    else:
+        arr = _as_arrow_strings(values)
+        try:
+            # Sparse or tidy columns: every text a plain number or null (one kernel, no copies).
+            cast = pc.cast(arr, pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            codes, distinct = _dictionary(arr)
+        else:
+            cast_np = cast.to_numpy(zero_copy_only=False)  # NaN where null
+            ok = np.isfinite(cast_np)  # "nan" and "inf" texts: parsed below (missing / invalid)
+            filled = _filled(arr)
+            rest = np.flatnonzero(filled & ~ok)
+            value = np.where(ok, cast_np, np.nan)
+            flags = {name: np.zeros(len(arr), dtype=bool) for name in FLAG_COLUMNS}
+            flags["missing"] = ~filled
+            if len(rest):
+                rest_codes, distinct = _dictionary(pc.take(arr, pa.array(rest)))
+                value_u, flags_u = _parse_distinct(distinct)
+                value[rest] = value_u[rest_codes]
+                for name in FLAG_COLUMNS:
+                    flags[name][rest] = flags_u[name][rest_codes]
+            return pd.DataFrame({"value": value, **flags}, index=values.index)
+    value_u, flags_u = _parse_distinct(distinct)
+    # Missing cells (code -1) read the extra last slot: no value, `missing`.
+    value = np.append(value_u, np.nan)[codes]
+    flags = {name: np.append(flags_u[name], name == "missing")[codes] if flags_u[name].any() or name == "missing"
+             else np.zeros(len(codes), dtype=bool) for name in FLAG_COLUMNS}
+    return pd.DataFrame({"value": value, **flags}, index=values.index)
+
+
+def _dictionary(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """(codes, distinct texts in first-seen order): codes index the texts, -1 for null."""
+    if isinstance(arr, pa.Array):
+        arr = pa.chunked_array([arr])
+    if arr.num_chunks == 0:
+        return np.zeros(0, dtype=np.int64), pa.array([], arr.type)
+    encoded = pc.dictionary_encode(arr)  # one dictionary shared by every chunk
+    indices = pa.chunked_array([c.indices for c in encoded.chunks], type=encoded.type.index_type)
+    codes = pc.fill_null(indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, encoded.chunk(0).dictionary
+
+
+def _filled(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Cells holding a non-empty text."""
+    return pc.fill_null(pc.greater(pc.binary_length(arr), 0), False).to_numpy(zero_copy_only=False)
+
+
+def _parse_distinct(arr: pa.Array) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Value and flags of each text in `arr` (non-null, distinct): one cast for the plain numbers,
+    `parse_number` for the rest."""
+    n = len(arr)
     value = np.full(n, np.nan)
     null = pa.scalar(None, arr.type)
     try:
-        # The common case: every cell is a plain number or null (one kernel, no copies).
+        # The common case: every text is a plain number (one kernel, no copies).
         cast = pc.cast(arr, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         # Some text is not a plain number: cast only those that are, parse the rest one by one.
         # Integers are recognised by a cheap kernel; the regex runs on the remainder only.
         plain = pc.fill_null(pc.ascii_is_decimal(arr), False).to_numpy(zero_copy_only=False).copy()
-        valid = arr.is_valid().to_numpy(zero_copy_only=False)
-        check = np.flatnonzero(valid & ~plain)
+        check = np.flatnonzero(~plain)
         if len(check):
             sub = pc.take(arr, pa.array(check))
             plain[check] = pc.fill_null(pc.match_substring_regex(sub, _PLAIN_PATTERN), False) \
                 .to_numpy(zero_copy_only=False)
         cast = pc.cast(pc.if_else(pa.array(plain), arr, null), pa.float64())
-    filled = pc.fill_null(pc.greater(pc.binary_length(arr), 0), False).to_numpy(zero_copy_only=False)
+    filled = _filled(arr)
     cast_np = cast.to_numpy(zero_copy_only=False)  # NaN where null
     ok = np.isfinite(cast_np)  # "nan" and "inf" take the slow path (missing / invalid)
     value[ok] = cast_np[ok]
@@ -175,16 +230,11 @@ def parse_numbers(values: pd.Series) -> pd.DataFrame:
     flags["missing"] = ~filled
     rest = np.flatnonzero(filled & ~ok)
     if len(rest):
-        texts = pc.take(arr, pa.array(rest)).to_pandas()
-        codes, uniques = pd.factorize(texts)
-        parsed = [parse_number(u) for u in uniques]
-        table = {name: np.array([getattr(p, name) for p in parsed], dtype=bool) for name in FLAG_COLUMNS}
-        uvals = np.array([p.value for p in parsed], dtype=float)
-        value[rest] = uvals[codes]
+        parsed = [parse_number(t) for t in pc.take(arr, pa.array(rest)).to_pylist()]
+        value[rest] = [p.value for p in parsed]
         for name in FLAG_COLUMNS:
-            flags[name][rest] = table[name][codes]
-    out = pd.DataFrame({"value": value, **flags}, index=index)
-    return out
+            flags[name][rest] = [getattr(p, name) for p in parsed]
+    return value, flags
 
 
 def _as_arrow_strings(values: pd.Series) -> pa.Array | pa.ChunkedArray:
