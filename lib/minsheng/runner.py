@@ -202,7 +202,12 @@ def _publish(out: Path, target: Path) -> None:
     old = target.with_name(f"_old-{target.name}-{os.getpid()}")
     if target.exists():
         os.replace(target, old)
-    os.replace(out, target)
+    try:
+        os.replace(out, target)
+    except OSError:
+        if old.exists():
+            os.replace(old, target)  # put the previous publication back
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
