@@ -15,10 +15,10 @@ help: ## 列出命令 / list targets
 
 setup: $(STAMP) ## 建立 .venv 并安装 environment.yml 所列依赖 / create .venv from environment.yml (no-op when current)
 
-$(STAMP): environment.yml pyproject.toml lib/minsheng/envspec.py tools/system-packages.sh
+$(STAMP): environment.yml pyproject.toml tools/envspec.py tools/system-packages.sh
 	@bash tools/system-packages.sh
 	@test -x $(PY) || python3 -m venv $(VENV)
-	@$(PY) lib/minsheng/envspec.py requirements environment.yml > $(VENV)/requirements.txt
+	@$(PY) tools/envspec.py requirements environment.yml > $(VENV)/requirements.txt
 	@echo "installing $$(wc -l < $(VENV)/requirements.txt) requirements from environment.yml into $(VENV) …"
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r $(VENV)/requirements.txt 2> >(grep -v "is ignored: it is neither" >&2)
 	@$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (minsheng)" > /dev/null
@@ -27,6 +27,7 @@ $(STAMP): environment.yml pyproject.toml lib/minsheng/envspec.py tools/system-pa
 
 lint: setup ## 代码检查 (ruff) / lint
 	$(VENV)/bin/ruff check lib tests benchmarks tools
+	$(VENV)/bin/lint-imports
 
 unit: setup ## 只跑 lib 单元测试 / lib unit tests only
 	$(PYTEST) -m "not pipeline"

@@ -7,8 +7,8 @@ Each measured step runs in a fresh Python process, so its peak memory (getrusage
 the whole process: interpreter, imports and data) is its own:
 
 1. read    pyarrow.csv.read_csv of every raw file: the floor any cleaner has to pay;
-2. clean   minsheng.cleaning.clean(raw_dir, catalogue): goal ≤ 3 × read time, < 2048 MB;
-3. rollup  minsheng.attainment.attainment_table(...) then minsheng.rollup.by_item(table),
+2. clean   minsheng.intake.clean.clean(raw_dir, catalogue): goal ≤ 3 × read time, < 2048 MB;
+3. rollup  minsheng.rules.attainment.attainment_table(...) then minsheng.rules.rollup.by_item(table),
            on the ledger the clean step wrote (loading it is not timed, its memory counts).
 
 Each step runs --repeat times (default 3 up to 2M rows, else 1), the steps taking turns
@@ -75,9 +75,9 @@ def step_clean(data: Path) -> dict:
     from minsheng.catalogue import load_catalogue
 
     try:
-        from minsheng.cleaning import clean
+        from minsheng.intake.clean import clean
     except ImportError as exc:
-        return {"error": f"minsheng.cleaning.clean is not available yet ({exc}); "
+        return {"error": f"minsheng.intake.clean.clean is not available yet ({exc}); "
                          "the clean benchmark needs lib/minsheng/cleaning.py"}
     cat = load_catalogue(YEAR)   # from the synthetic root (MINSHENG_ROOT)
     c0, t0 = cpu_seconds(), time.perf_counter()
@@ -96,12 +96,12 @@ def step_clean(data: Path) -> dict:
 
 def step_rollup(data: Path) -> dict:
     import pandas as pd
-    from minsheng import ledger as ledger_mod
     from minsheng.catalogue import load_catalogue
+    from minsheng.contracts import ledger as ledger_mod
 
     try:
-        from minsheng.attainment import attainment_table
-        from minsheng.rollup import by_item
+        from minsheng.rules.attainment import attainment_table
+        from minsheng.rules.rollup import by_item
     except ImportError as exc:
         return {"skipped": f"attainment/rollup not available yet ({exc})"}
     path = data / "ledger.parquet"
@@ -233,9 +233,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     try:
-        import minsheng.cleaning  # noqa: F401
+        import minsheng.intake.clean  # noqa: F401
     except ImportError as exc:
-        print(f"bench: cannot benchmark the cleaner: minsheng.cleaning is missing ({exc}).\n"
+        print(f"bench: cannot benchmark the cleaner: minsheng.intake.clean is missing ({exc}).\n"
               "       Write lib/minsheng/cleaning.py (clean(raw_dir, catalogue)) first.",
               file=sys.stderr)
         return 2

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_run.py              # best of 3 (also run by bench_clean.py)
     .venv/bin/python benchmarks/bench_run.py --repeat 1
 
-run    minsheng.runner.execute(plan_run("2026Q3", raw_dir="data/sample/raw",
+run    minsheng.run.runner.execute(plan_run("2026Q3", raw_dir="data/sample/raw",
        reports_dir="build/bench-reports", issued_on=2026-10-15), progress=False): papermill
        executes notebooks 01–03 and the bulletin is exported to HTML, as `make bulletin` does.
 floor  what any such run pays before computing anything: papermill executing the same number of
@@ -11,7 +11,7 @@ floor  what any such run pays before computing anything: papermill executing the
        and parameters, each holding a parameters cell and one cell that imports what the real
        notebook imports (its own import lines plus the libraries its calls import lazily:
        openpyxl and cn2an in 01, seaborn/matplotlib fonts in 02 and 03, WeasyPrint and Jinja2
-       in 03), then `minsheng.runner.export_html` of the small executed floor bulletin.
+       in 03), then `minsheng.run.runner.export_html` of the small executed floor bulletin.
 
 Goal: run ≤ 1.5 × floor. Each measurement runs in a fresh Python process (papermill, nbconvert
 and the kernels start cold in both); run and floor alternate, and the fastest of --repeat is
@@ -108,7 +108,7 @@ def write_floor_notebook(name: str, dest: Path) -> Path:
 def measure_run() -> dict:
     import datetime as dt
 
-    from minsheng import runner
+    from minsheng.run import runner
 
     shutil.rmtree(ROOT / REPORTS, ignore_errors=True)
     plan = runner.plan_run(QUARTER, raw_dir=RAW, reports_dir=REPORTS,
@@ -124,7 +124,7 @@ def measure_run() -> dict:
 def floor_plan():
     import datetime as dt
 
-    from minsheng import runner
+    from minsheng.run import runner
 
     plan = runner.plan_run(QUARTER, raw_dir=RAW, reports_dir=REPORTS,
                            issued_on=dt.date.fromisoformat(ISSUED_ON))
@@ -138,7 +138,7 @@ def write_floor() -> list[Path]:
 
 
 def measure_floor() -> dict:
-    from minsheng import runner
+    from minsheng.run import runner
 
     todo = floor_plan()
     executed_dir = FLOOR / "executed"
@@ -180,7 +180,7 @@ def run_measure(kind: str) -> dict:
 
 def bench(repeat: int) -> dict:
     """Floor and run alternately, `repeat` times each; the fastest of each is kept."""
-    import minsheng.fastimport  # noqa: F401  (before nbformat, as in the runner)
+    import minsheng.run.fastimport  # noqa: F401  (before nbformat, as in the runner)
 
     write_floor()
     load_before = os.getloadavg()[0]

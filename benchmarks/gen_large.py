@@ -39,8 +39,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
-from minsheng import config
-from minsheng.catalogue import load_catalogue
+from minsheng.catalogue import catalogue_path, districts, load_catalogue
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data"
@@ -64,14 +63,14 @@ def plan(rows: int, n_ind: int, files: int | None) -> dict:
 
 def area_names(n: int) -> list[str]:
     per = math.ceil(n / 38)
-    names = [f"{d}-乡镇{k:03d}" for k in range(1, per + 1) for d in config.districts()]
+    names = [f"{d}-乡镇{k:03d}" for k in range(1, per + 1) for d in districts.official()]
     return names[:n]
 
 
 def write_root(root: Path, areas: list[str]) -> None:
     """The synthetic project root the cleaner sees through MINSHENG_ROOT."""
     (root / "data" / "targets").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(config.catalogue_path(YEAR), root / "data" / "targets" / f"{YEAR}.yaml")
+    shutil.copyfile(catalogue_path(YEAR), root / "data" / "targets" / f"{YEAR}.yaml")
     doc = {"groups": [{"name": "乡镇（基准测试）", "members": areas}], "central_urban": areas[:9]}
     with open(root / "data" / "districts.yaml", "w", encoding="utf-8") as fh:
         yaml.safe_dump(doc, fh, allow_unicode=True, width=1000)

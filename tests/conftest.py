@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 from minsheng.catalogue import Catalogue, load_catalogue
+from minsheng.contracts.checks import SKIP_KINDS
+from minsheng.contracts.quality import QualityReport
 
 TINY_YEAR = 2026
 
@@ -88,3 +90,13 @@ def tiny_catalogue_path(tmp_path: Path) -> Path:
 def tiny_catalogue(tiny_catalogue_path: Path) -> Catalogue:
     """The tiny catalogue loaded with `load_catalogue(path=...)`."""
     return load_catalogue(path=tiny_catalogue_path)
+
+
+def quality_report(**fields) -> QualityReport:
+    """A valid quality report with every count 0, overridden by `fields`."""
+    base = dict(year=TINY_YEAR, catalogue=f"{TINY_YEAR}.yaml", rows_in=0, rows_clean=0,
+                rows_quarantined=0, rows_duplicate=0, rows_skipped=dict.fromkeys(SKIP_KINDS, 0),
+                ledger_rows=0, revisions_applied=0, files_read=0, files_rejected=[],
+                quarantine_by_code={}, warnings={}, files=[],
+                submissions={"due_day": 5, "months": [], "summary": {}, "by_unit": []})
+    return QualityReport.model_validate({**base, **fields})

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pandas as pd
-from minsheng.assessment import assess, assess_indicators
+from minsheng.rules.assessment import assess, assess_indicators
 
 
 def _table():

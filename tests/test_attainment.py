@@ -3,7 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-from minsheng.attainment import attainment, meets, reached
+from minsheng.catalogue.kinds import meets
+from minsheng.rules.attainment import attainment, reached
 
 
 def _row(kind, value, target, baseline=np.nan, comparator=">="):

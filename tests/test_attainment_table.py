@@ -5,10 +5,10 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
-from minsheng import ledger as ledger_mod
-from minsheng.attainment import attainment_table
 from minsheng.catalogue import load_catalogue
-from minsheng.rollup import by_district, by_item, by_unit, district_detail
+from minsheng.contracts import ledger as ledger_mod
+from minsheng.rules.attainment import attainment_table
+from minsheng.rules.rollup import by_district, by_item, by_unit, district_detail
 
 YAML = textwrap.dedent("""\
     year: 2031

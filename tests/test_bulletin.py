@@ -8,9 +8,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
-from minsheng import bulletin as b
-from minsheng import ledger as ledger_mod
+from conftest import quality_report
 from minsheng.catalogue import load_catalogue
+from minsheng.contracts import ledger as ledger_mod
+from minsheng.report import bulletin as b
+from minsheng.report import format as fmt
 
 ISSUED = date(2031, 10, 15)
 
@@ -88,19 +90,22 @@ LEDGER_ROWS = [
     ("MS02-04", "全市", 6, 90, None, None, None),
 ]
 
-QUALITY = {
-    "rows_in": 20, "rows_clean": 15, "rows_quarantined": 3, "rows_duplicate": 2,
-    "rows_skipped": {"blank": 4, "note": 0}, "files_read": 5,
-    "files_rejected": [{"file": "单位丁/9月.xls", "reason_code": "FILE_TYPE", "reason": "不是xlsx或csv文件"}],
-    "revisions_applied": 1, "warnings": {"APPROX": 2},
-    "quarantine_by_code": {"NUMBER_INVALID": 2, "NEGATIVE": 1},
-    "submissions": {"by_unit": [
-        {"reporting_unit": "单位甲", "month": "2031-07", "status": "on_time", "first_submitted_on": "2031-08-03"},
-        {"reporting_unit": "单位甲", "month": "2031-08", "status": "late", "first_submitted_on": "2031-09-09"},
-        {"reporting_unit": "单位丙", "month": "2031-09", "status": "missing", "first_submitted_on": None},
-        {"reporting_unit": "单位丙", "month": "2031-06", "status": "missing", "first_submitted_on": None},
-    ]},
-}
+QUALITY = quality_report(
+    year=2031, rows_in=20, rows_clean=15, rows_quarantined=3, rows_duplicate=2,
+    rows_skipped={"blank": 4, "note": 0, "total": 0, "unfilled": 0}, files_read=5,
+    files_rejected=[{"file": "单位丁/9月.xls", "reason_code": "FILE_TYPE", "reason": "不是xlsx或csv文件"}],
+    revisions_applied=1, warnings={"APPROX": 2},
+    quarantine_by_code={"NUMBER_INVALID": 2, "NEGATIVE": 1},
+    submissions={"due_day": 5, "months": ["2031-06", "2031-07", "2031-08", "2031-09"], "by_unit": [
+        {"reporting_unit": "单位甲", "month": "2031-07", "status": "on_time",
+         "first_submitted_on": "2031-08-03", "due": "2031-08-05"},
+        {"reporting_unit": "单位甲", "month": "2031-08", "status": "late",
+         "first_submitted_on": "2031-09-09", "due": "2031-09-05"},
+        {"reporting_unit": "单位丙", "month": "2031-09", "status": "missing",
+         "first_submitted_on": None, "due": "2031-10-05"},
+        {"reporting_unit": "单位丙", "month": "2031-06", "status": "missing",
+         "first_submitted_on": None, "due": "2031-07-05"},
+    ]})
 QUARANTINE = pd.DataFrame({
     "file": ["-甲.xlsx", "-甲.xlsx", "乙.csv", "乙.csv"], "sheet": ["月报", "月报", "", ""],
     "row": [5, 5, 9, 10], "column": ["累计完成", "本月完成", "累计完成", "累计完成"],
@@ -136,29 +141,29 @@ def texts(bulletin, role):
 @pytest.mark.parametrize(("n", "text"), [(1, "一"), (3, "三"), (10, "十"), (15, "十五"),
                                          (20, "二十"), (21, "二十一"), (99, "九十九")])
 def test_chinese_numeral(n, text):
-    assert b.chinese_numeral(n) == text
+    assert fmt.chinese_numeral(n) == text
 
 
 def test_number_formats():
-    assert b.fmt_percent(0.625) == "62.5%"
-    assert b.fmt_percent(1.0) == "100.0%"
-    assert b.fmt_percent(float("nan")) == "—"
-    assert b.fmt_points(-12.5) == "-12.5" and b.fmt_points(5) == "+5.0"
-    assert b.fmt_points(-0.04) == "0.0"          # no "-0.0"
-    assert b.fmt_count(12345) == "12,345" and b.fmt_count(7) == "7"
+    assert fmt.fmt_percent(0.625) == "62.5%"
+    assert fmt.fmt_percent(1.0) == "100.0%"
+    assert fmt.fmt_percent(float("nan")) == "—"
+    assert fmt.fmt_points(-12.5) == "-12.5" and fmt.fmt_points(5) == "+5.0"
+    assert fmt.fmt_points(-0.04) == "0.0"          # no "-0.0"
+    assert fmt.fmt_count(12345) == "12,345" and fmt.fmt_count(7) == "7"
     # quantities: separators below 10,000, 万 from 10,000, 亿 from 10^8; never rounded away
-    assert b.fmt_quantity(2500, "部") == "2,500部"
-    assert b.fmt_quantity(12.5, "公里") == "12.5公里"
-    assert b.fmt_quantity(0, "个") == "0个"
-    assert b.fmt_quantity(9999, "人") == "9,999人"
-    assert b.fmt_quantity(10000, "人次") == "1万人次"
-    assert b.fmt_quantity(15000, "名") == "1.5万名"
-    assert b.fmt_quantity(4_500_000, "人") == "450万人"
-    assert b.fmt_quantity(1_234_567, "人") == "123.4567万人"
-    assert b.fmt_quantity(150_000_000, "元") == "1.5亿元"
-    assert b.fmt_quantity(46.25, "%") == "46.25%"   # percents never in 万
-    assert b.fmt_quantity(None) == "—"
-    assert b.fmt_date(date(2026, 10, 5)) == "2026年10月5日"
+    assert fmt.fmt_quantity(2500, "部") == "2,500部"
+    assert fmt.fmt_quantity(12.5, "公里") == "12.5公里"
+    assert fmt.fmt_quantity(0, "个") == "0个"
+    assert fmt.fmt_quantity(9999, "人") == "9,999人"
+    assert fmt.fmt_quantity(10000, "人次") == "1万人次"
+    assert fmt.fmt_quantity(15000, "名") == "1.5万名"
+    assert fmt.fmt_quantity(4_500_000, "人") == "450万人"
+    assert fmt.fmt_quantity(1_234_567, "人") == "123.4567万人"
+    assert fmt.fmt_quantity(150_000_000, "元") == "1.5亿元"
+    assert fmt.fmt_quantity(46.25, "%") == "46.25%"   # percents never in 万
+    assert fmt.fmt_quantity(None) == "—"
+    assert fmt.fmt_date(date(2026, 10, 5)) == "2026年10月5日"
 
 
 def test_title():
@@ -243,31 +248,13 @@ def test_quality_section(bulletin):
     assert no_data == ["站点（力争）（单位丙）：仅报送文字进展"]
 
 
-def test_missing_quality_keys_are_not_zero(data):
-    q = b.normalise_quality({"rows_in": 5})
-    assert q["rows_clean"] is None and q["submissions"] == [] and q["warnings"] == {}
-    bare = b.build(dataclasses.replace(data, quality=q), ISSUED, charts=False)
-    (p,) = texts(bare, "processing")
-    assert "采用未提供行" in p and "读入数据5行" in p
-    none = b.build(dataclasses.replace(data, quality=b.normalise_quality(None)), ISSUED,
-                   charts=False)
-    assert any("未提供数据清洗报告" in t for t in texts(none, ""))
-
-
-def test_submissions_as_a_plain_list():
-    q = b.normalise_quality({"submissions": [
-        {"unit": "单位甲", "month": 7, "status": "late", "submitted_on": "2031-08-09"}]})
-    assert q["submissions"] == [{"unit": "单位甲", "year": None, "month": 7, "status": "late",
-                                 "submitted_on": "2031-08-09"}]
-
-
 def test_first_and_last_quarter(catalogue):
     led = make_ledger(LEDGER_ROWS + [("MS01-02", "全市", 12, 56, 40, None, None)])
-    q1 = b.build(b.assemble(catalogue, led, 2031, 1), ISSUED, charts=False)
+    q1 = b.build(b.assemble(catalogue, led, 2031, 1, QUALITY, QUARANTINE), ISSUED, charts=False)
     assert q1.data.previous_table is None
     (share,) = texts(q1, "overall_share")
     assert share == "本期各项指标均未报送数据。"      # nothing reported by March
-    q4 = b.build(b.assemble(catalogue, led, 2031, 4), ISSUED, charts=False)
+    q4 = b.build(b.assemble(catalogue, led, 2031, 4, QUALITY, QUARANTINE), ISSUED, charts=False)
     (year_end,) = texts(q4, "year_end")
     assert year_end.startswith("年度情况：截至12月底，7项指标中已完成全年目标")
     assert "较上季度末" in texts(q4, "overall_share")[0]
@@ -276,7 +263,7 @@ def test_first_and_last_quarter(catalogue):
 
 
 def test_empty_ledger(catalogue):
-    empty = b.assemble(catalogue, ledger_mod.empty(), 2031, 2)
+    empty = b.assemble(catalogue, ledger_mod.empty(), 2031, 2, QUALITY, QUARANTINE)
     bl = b.build(empty, ISSUED, charts=False)
     assert "未报送7项" in texts(bl, "overall_counts")[0]
     assert bl.section("districts").blocks[0].text == "本期暂无分解到区县的指标数据。"
@@ -302,7 +289,8 @@ def test_full_catalogue_adds_up():
             rows.append((iid, "全市", 9, r["target_value"] * share, None, None, None))
     frame = make_ledger(rows)
     frame["year"] = 2026
-    bl = b.build(b.assemble(cat, frame, 2026, 3), date(2026, 10, 15), charts=False)
+    bl = b.build(b.assemble(cat, frame, 2026, 3, quality_report(year=2026), QUARANTINE.head(0)),
+                 date(2026, 10, 15), charts=False)
     assert "15件重点民生实事74项指标中" in texts(bl, "overall_counts")[0]
     assert b.check_arithmetic(bl) == []
 
@@ -380,6 +368,6 @@ def test_lagging_list_must_match_its_count(bulletin):
 
 
 def test_quarantine_totals_must_agree(data):
-    q = dict(data.quality, rows_quarantined=4, rows_in=21)
+    q = data.quality.model_copy(update={"rows_quarantined": 4, "rows_in": 21})
     with pytest.raises(b.ArithmeticCheckError, match="清洗报告隔离4行，隔离清单涉及3行"):
         b.build(dataclasses.replace(data, quality=q), ISSUED, charts=False)

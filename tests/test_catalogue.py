@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from minsheng import cli, config
-from minsheng.catalogue import KINDS, CatalogueError, load_catalogue
+from minsheng import config
+from minsheng.catalogue import CatalogueError, load_catalogue
+from minsheng.catalogue.kinds import KINDS
+from minsheng.run import cli
 
 SEED = config.ROOT.parent / "shared" / "seed" / "000_213c2da2134e9fbc.txt"
 

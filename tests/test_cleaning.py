@@ -8,27 +8,25 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import random
 from pathlib import Path
 
 import numpy as np
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pytest
-from minsheng import config, ledger
-from minsheng.cleaning import (
-    CHECKS,
-    FLAG_CODES,
-    QUARANTINE_CODES,
-    clean,
-    neutralize_formulas,
-    parse_date,
-    parse_month,
-    write_outputs,
-)
-from minsheng.cli import EXIT_FAILED, EXIT_OK, EXIT_WARNINGS, main
-from minsheng.submissions import FORM_COLUMNS
+from minsheng import config
+from minsheng.catalogue import districts
+from minsheng.contracts import ledger
+from minsheng.contracts.checks import CHECKS, FLAG_CODES, QUARANTINE_CODES
+from minsheng.contracts.store import read_quality
+from minsheng.contracts.store import write as write_outputs
+from minsheng.contracts.textsafety import spreadsheet_texts
+from minsheng.intake.clean import clean
+from minsheng.intake.fields import parse_date, parse_month
+from minsheng.intake.form import FORM_COLUMNS
+from minsheng.run.cli import EXIT_FAILED, EXIT_OK, EXIT_WARNINGS, main
 
 HEADER = list(FORM_COLUMNS.values())  # 指标编号, 项目名称, … 填报日期
 TITLE = "重庆市2026年重点民生实事月调度表"
@@ -115,7 +113,7 @@ def raw(tmp_path: Path) -> Path:
 def run(raw: Path, catalogue):
     result = clean(raw, catalogue)
     q = result.quality
-    assert q["rows_in"] == q["rows_clean"] + q["rows_quarantined"] + q["rows_duplicate"]
+    assert q.rows_in == q.rows_clean + q.rows_quarantined + q.rows_duplicate
     ledger.validate(result.ledger)
     return result
 
@@ -154,7 +152,7 @@ def test_clean_csv_into_the_ledger_contract(raw, tiny_catalogue):
     assert first["submitted_on"] == pd.Timestamp("2026-04-03")
     assert first["reporting_unit"] == "市住房城乡建设委"  # from the 填报单位 line
     assert first["flags"] == ""
-    assert result.quality["rows_in"] == 3 and result.quality["rows_clean"] == 3
+    assert result.quality.rows_in == 3 and result.quality.rows_clean == 3
     assert result.quarantine.empty
 
 
@@ -188,7 +186,7 @@ def test_notes_under_the_table_are_not_input(raw, tiny_catalogue):
     write_csv(raw / "a.csv", [row(cum=1), row(district="渝中区", cum=2)], notes=notes)
     result = run(raw, tiny_catalogue)
     q = result.quality
-    assert q["rows_in"] == 2 and q["rows_skipped"]["note"] == 3
+    assert q.rows_in == 2 and q.rows_skipped["note"] == 3
     assert result.quarantine.empty
 
 
@@ -196,8 +194,8 @@ def test_blank_trailing_rows_are_not_input(raw, tiny_catalogue):
     write_xlsx(raw / "a.xlsx", [row(cum=1)], blank_rows=30)
     write_csv(raw / "b.csv", [row(district="渝中区", cum=2)], blank_lines=5)
     q = run(raw, tiny_catalogue).quality
-    assert q["rows_in"] == 2 and q["rows_clean"] == 2
-    assert q["rows_skipped"]["blank"] == 5  # the CSV's ",,,," lines; empty xlsx rows are not rows
+    assert q.rows_in == 2 and q.rows_clean == 2
+    assert q.rows_skipped["blank"] == 5  # the CSV's ",,,," lines; empty xlsx rows are not rows
 
 
 def test_total_row_and_section_heading_are_skipped(raw, tiny_catalogue):
@@ -205,14 +203,14 @@ def test_total_row_and_section_heading_are_skipped(raw, tiny_catalogue):
             {"指标编号": "合计", "累计完成": "3"}]
     write_csv(raw / "a.csv", rows)
     q = run(raw, tiny_catalogue).quality
-    assert q["rows_in"] == 2
-    assert q["rows_skipped"]["total"] == 1 and q["rows_skipped"]["note"] == 1
+    assert q.rows_in == 2
+    assert q.rows_skipped["total"] == 1 and q.rows_skipped["note"] == 1
 
 
 def test_unfilled_template_rows_are_not_input(raw, tiny_catalogue):
     write_csv(raw / "a.csv", [row(cum=1), row(district="渝中区", month="", date="")])
     q = run(raw, tiny_catalogue).quality
-    assert q["rows_in"] == 1 and q["rows_skipped"]["unfilled"] == 1
+    assert q.rows_in == 1 and q.rows_skipped["unfilled"] == 1
 
 
 def test_renamed_and_reordered_columns(raw, tiny_catalogue):
@@ -268,7 +266,7 @@ def test_csv_fast_and_slow_paths_agree(tmp_path, tiny_catalogue):
     (fast / "a.csv").write_text(body + "注：说明,,,\n", encoding="utf-8")   # regular: pyarrow
     (slow / "a.csv").write_text(body + "注：说明\n", encoding="utf-8")      # ragged: csv module
     one, two = run(fast, tiny_catalogue), run(slow, tiny_catalogue)
-    assert one.quality["rows_skipped"] == two.quality["rows_skipped"] == {
+    assert one.quality.rows_skipped == two.quality.rows_skipped == {
         "blank": 3, "note": 1, "total": 0, "unfilled": 0}
     assert one.ledger["source_row"].tolist() == two.ledger["source_row"].tolist() == [3, 5]
 
@@ -320,7 +318,7 @@ def test_negative_is_quarantined(raw, tiny_catalogue):
     assert codes_of(result) == ["NEGATIVE"]
     q = result.quarantine.iloc[0]
     assert (q["file"], q["row"], q["column"], q["raw_value"]) == ("a.csv", 4, "累计完成", "-5")
-    assert result.quality["rows_quarantined"] == 1 and len(result.ledger) == 1
+    assert result.quality.rows_quarantined == 1 and len(result.ledger) == 1
 
 
 def test_unparseable_number_is_quarantined(raw, tiny_catalogue):
@@ -394,7 +392,7 @@ def test_ten_thousand_times_too_small_is_a_warning(raw, tiny_catalogue):
     march = one_value(result, "MS01-02", "全市", 3)
     assert march["value"] == 0.12  # kept as reported
     assert march["flags"] == "CUMULATIVE_DECREASE;LIKELY_WAN"
-    assert result.quality["warnings"]["LIKELY_WAN"] == 1
+    assert result.quality.warnings["LIKELY_WAN"] == 1
 
 
 def test_cumulative_below_last_month_is_kept_and_flagged(raw, tiny_catalogue):
@@ -443,7 +441,7 @@ def test_duplicate_rows_count_once(raw, tiny_catalogue):
     write_csv(raw / "b.csv", [r])  # the same file sent twice
     result = run(raw, tiny_catalogue)
     q = result.quality
-    assert (q["rows_in"], q["rows_clean"], q["rows_duplicate"]) == (4, 2, 2)
+    assert (q.rows_in, q.rows_clean, q.rows_duplicate) == (4, 2, 2)
     assert one_value(result)["source_row"] == 4 and one_value(result)["source_file"] == "a.csv"
 
 
@@ -457,7 +455,7 @@ def test_revision_by_later_date_wins(raw, tiny_catalogue):
     assert hist["source_file"].tolist() == ["a_correction.csv", "z_first.csv"]
     assert hist["superseded"].tolist() == [False, True]
     assert hist["value"].tolist() == [12, 10]
-    assert result.quality["revisions_applied"] == 1
+    assert result.quality.revisions_applied == 1
 
 
 def test_revision_same_date_later_file_wins(raw, tiny_catalogue):
@@ -481,13 +479,13 @@ def test_rejected_files_are_listed_and_the_rest_cleaned(raw, tiny_catalogue, mon
     (raw / ".DS_Store").write_bytes(b"\x00")      # hidden: ignored, not rejected
     (raw / "~$good.xlsx").write_bytes(b"\x00")    # Office lock file: ignored
     result = run(raw, tiny_catalogue)
-    rejected = {r["file"]: r["reason_code"] for r in result.quality["files_rejected"]}
+    rejected = {r.file: r.reason_code for r in result.quality.files_rejected}
     assert rejected == {"blank.csv": "FILE_EMPTY", "corrupt.xlsx": "FILE_UNREADABLE",
                         "empty.csv": "FILE_EMPTY", "empty.xlsx": "FILE_EMPTY",
                         "noheader.csv": "FILE_NO_HEADER", "notes.txt": "FILE_TYPE",
                         "old.xls": "FILE_TYPE"}
-    assert all(r["reason"] for r in result.quality["files_rejected"])
-    assert result.quality["files_read"] == 1 and len(result.ledger) == 1
+    assert all(r.reason for r in result.quality.files_rejected)
+    assert result.quality.files_read == 1 and len(result.ledger) == 1
 
 
 def test_password_protected_workbook_is_rejected(raw, tiny_catalogue, tmp_path):
@@ -497,18 +495,18 @@ def test_password_protected_workbook_is_rejected(raw, tiny_catalogue, tmp_path):
     with open(plain, "rb") as src, open(raw / "locked.xlsx", "wb") as dst:
         OOXMLFile(src).encrypt("secret", dst)
     result = run(raw, tiny_catalogue)
-    assert result.quality["files_rejected"] == [
+    assert [r.model_dump() for r in result.quality.files_rejected] == [
         {"file": "locked.xlsx", "reason_code": "FILE_ENCRYPTED", "reason": "文件设有打开密码，无法读取"}]
 
 
 def test_oversized_file_is_rejected(raw, tiny_catalogue, monkeypatch):
     small = write_csv(raw / "small.csv", [row(cum="1")], title=False, meta=None)
-    write_csv(raw / "big.csv", [row(district=d, cum="1") for d in config.districts()])
+    write_csv(raw / "big.csv", [row(district=d, cum="1") for d in districts.official()])
     monkeypatch.setitem(config.settings()["limits"], "max_file_bytes", small.stat().st_size)
     result = run(raw, tiny_catalogue)
-    assert [r["reason_code"] for r in result.quality["files_rejected"]] == ["FILE_TOO_LARGE"]
-    assert result.quality["files_rejected"][0]["file"] == "big.csv"
-    assert result.quality["files_read"] == 1
+    assert [r.reason_code for r in result.quality.files_rejected] == ["FILE_TOO_LARGE"]
+    assert result.quality.files_rejected[0].file == "big.csv"
+    assert result.quality.files_read == 1
 
 
 # ───────────────────────────────────────────── the whole run
@@ -544,19 +542,19 @@ def test_no_row_is_lost_on_a_malformed_set(raw, tiny_catalogue):
     _malformed_set(raw)
     result = run(raw, tiny_catalogue)
     q = result.quality
-    assert q["rows_in"] == q["rows_clean"] + q["rows_quarantined"] + q["rows_duplicate"]
-    assert q["rows_in"] > 100 and q["rows_quarantined"] > 0 and q["rows_duplicate"] > 0
-    assert len(result.history) == q["rows_clean"]
-    assert len(result.ledger) == q["rows_clean"] - q["revisions_applied"]
+    assert q.rows_in == q.rows_clean + q.rows_quarantined + q.rows_duplicate
+    assert q.rows_in > 100 and q.rows_quarantined > 0 and q.rows_duplicate > 0
+    assert len(result.history) == q.rows_clean
+    assert len(result.ledger) == q.rows_clean - q.revisions_applied
     # every quarantined row appears in quarantine.csv, and only those
     quarantined = result.quarantine[["file", "sheet", "row"]].drop_duplicates()
-    assert len(quarantined) == q["rows_quarantined"]
+    assert len(quarantined) == q.rows_quarantined
     # per file, the same sum holds
-    for f in q["files"]:
-        assert f["rows_in"] == f["rows_clean"] + f["rows_quarantined"] + f["rows_duplicate"]
-    assert sum(f["rows_in"] for f in q["files"]) == q["rows_in"]
-    assert set(q["quarantine_by_code"]) <= set(QUARANTINE_CODES)
-    assert set(q["warnings"]) <= set(FLAG_CODES)
+    for f in q.files:
+        assert f.rows_in == f.rows_clean + f.rows_quarantined + f.rows_duplicate
+    assert sum(f.rows_in for f in q.files) == q.rows_in
+    assert set(q.quarantine_by_code) <= set(QUARANTINE_CODES)
+    assert set(q.warnings) <= set(FLAG_CODES)
 
 
 def test_outputs_are_deterministic(raw, tiny_catalogue, tmp_path):
@@ -583,13 +581,14 @@ def test_outputs_on_disk(raw, tiny_catalogue, tmp_path):
     q = pd.read_csv(out / "quarantine.csv", encoding="utf-8-sig", dtype=str)
     assert list(q.columns) == ["file", "sheet", "row", "column", "raw_value", "reason_code", "reason"]
     assert q["raw_value"].tolist() == ["'-5"]  # a cell starting with - is not a formula in Excel
-    quality = json.loads((out / "quality.json").read_text(encoding="utf-8"))
-    assert quality["rows_quarantined"] == 1 and quality["quarantine_by_code"] == {"NEGATIVE": 1}
+    quality = read_quality(out)
+    assert quality.rows_quarantined == 1 and quality.quarantine_by_code == {"NEGATIVE": 1}
 
 
 def test_formula_neutralisation():
-    s = pd.Series(["=1+1", "+SUM(A1)", "-2", "@x", "ok", "5", "\t=x", None], dtype="str")
-    assert neutralize_formulas(s).tolist()[:7] == ["'=1+1", "'+SUM(A1)", "'-2", "'@x", "ok", "5", "'\t=x"]
+    arr = pa.array(["=1+1", "+SUM(A1)", "-2", "@x", "ok", "5", "\t=x", "#N/A", None])
+    assert spreadsheet_texts(arr).to_pylist() == [
+        "'=1+1", "'+SUM(A1)", "'-2", "'@x", "ok", "5", "'\t=x", "'#N/A", None]
 
 
 def test_quarantine_csv_neutralises_a_formula_code(raw, tiny_catalogue, tmp_path):
@@ -605,15 +604,15 @@ def test_submissions_on_time_late_missing(raw, tiny_catalogue):
     write_csv(raw / "zjw_04.csv", [row(month="2026-04", cum="2", date="2026-05-06")])   # a day late
     write_csv(raw / "jw_03.csv", [row(code="MS03-02", district="全市", month="2026-03", cum="1",
                                       date="")], meta=None)                                # no date
-    sub = run(raw, tiny_catalogue).quality["submissions"]
-    status = {(s["reporting_unit"], s["month"]): s["status"] for s in sub["by_unit"]}
-    assert sub["months"] == ["2026-03", "2026-04"]
+    sub = run(raw, tiny_catalogue).quality.submissions
+    status = {(s.reporting_unit, s.month): s.status for s in sub.by_unit}
+    assert sub.months == ["2026-03", "2026-04"]
     assert status[("市住房城乡建设委", "2026-03")] == "on_time"
     assert status[("市住房城乡建设委", "2026-04")] == "late"
     assert status[("市教委", "2026-03")] == "undated"
     assert status[("市教委", "2026-04")] == "missing"
     assert status[("市公安局", "2026-03")] == "missing"
-    assert sub["summary"] == {"on_time": 1, "late": 1, "undated": 1, "missing": 5}
+    assert sub.summary == {"on_time": 1, "late": 1, "undated": 1, "missing": 5}
 
 
 def test_every_code_has_a_chinese_reason_and_is_documented():
@@ -659,12 +658,12 @@ def test_cli_exit_codes(raw, tiny_catalogue_path, tmp_path, capsys):
 def test_many_rows_stay_vectorized(raw, tiny_catalogue):
     # 20,000 rows across two files: a smoke test that nothing runs per row in Python.
     rng = np.random.default_rng(1)
-    districts = list(config.districts())
+    names = list(districts.official())
     for f in range(2):
-        rows = [row(district=districts[i % 38], month=f"2026-{1 + (i // 38) % 12:02d}",
+        rows = [row(district=names[i % 38], month=f"2026-{1 + (i // 38) % 12:02d}",
                     cum=str(int(rng.integers(0, 50))), date=f"2026-0{5 + f}-01")
                 for i in range(10_000)]
         write_csv(raw / f"{f}.csv", rows)
     result = run(raw, tiny_catalogue)
-    assert result.quality["rows_in"] == 20_000
+    assert result.quality.rows_in == 20_000
     assert len(result.ledger) == 38 * 12

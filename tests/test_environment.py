@@ -1,16 +1,20 @@
 """environment.yml is the one dependency list: the venv route must not drift from it."""
 
 import ast
+import importlib.util
 import sys
 import tomllib
 from importlib import metadata
 from pathlib import Path
 
 import pytest
-from minsheng import config, envspec
+from minsheng import config
 from packaging.requirements import Requirement
 
 ENV = config.ROOT / "environment.yml"
+_spec = importlib.util.spec_from_file_location("envspec", config.ROOT / "tools" / "envspec.py")
+envspec = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(envspec)
 
 
 def test_parser_reads_conda_and_pip_sections():

@@ -1,16 +1,17 @@
 """The analyst API on a small hand-made catalogue, ledger, history, quarantine and quality
 report; every expected figure is computed by hand in the comments."""
 
-import json
 import textwrap
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import quality_report
 from matplotlib.figure import Figure
-from minsheng import explore
-from minsheng import ledger as ledger_mod
+from minsheng.analysis import explore
 from minsheng.catalogue import load_catalogue
+from minsheng.contracts import ledger as ledger_mod
+from minsheng.contracts.checks import QUARANTINE_COLUMNS
 
 YEAR = 2031   # 365 days: Jan 31, Feb 28, Mar 31 → 90 days to the end of March
 
@@ -87,8 +88,8 @@ def ws(tmp_path):
         ("f1.xlsx", "月报", 5, "累计完成", "-3", "NEGATIVE", "数值为负数"),
         ("f1.xlsx", "月报", 9, "指标编号", "MS01-09", "CODE_UNKNOWN", "指标编号不在本年度目标目录中"),
         ("c.csv", "月报", 6, "统计月份", "x", "MONTH_INVALID", "统计月份为空或无法识别"),
-    ], columns=explore.QUARANTINE_COLUMNS)
-    quality = {"submissions": {"due_day": 5, "months": [f"{YEAR}-05", f"{YEAR}-06"], "by_unit": [
+    ], columns=QUARANTINE_COLUMNS)
+    quality = quality_report(year=YEAR, submissions={"due_day": 5, "months": [f"{YEAR}-05", f"{YEAR}-06"], "by_unit": [
         {"reporting_unit": "单位甲", "month": f"{YEAR}-05", "status": "on_time",
          "first_submitted_on": f"{YEAR}-06-03", "due": f"{YEAR}-06-05"},
         {"reporting_unit": "单位甲", "month": f"{YEAR}-06", "status": "late",
@@ -97,7 +98,7 @@ def ws(tmp_path):
          "first_submitted_on": None, "due": f"{YEAR}-07-05"},
         {"reporting_unit": "单位丙", "month": f"{YEAR}-06", "status": "undated",
          "first_submitted_on": None, "due": f"{YEAR}-07-05"},
-    ]}}
+    ]})
     return explore.Workspace(YEAR, cat, led, history, quarantine, quality)
 
 
@@ -308,7 +309,7 @@ def test_load_reads_a_cleaning_folder(ws, tmp_path):
     ws.ledger.to_parquet(out / "ledger.parquet", index=False)
     ws.history.to_parquet(out / "history.parquet", index=False)
     (out / "quarantine.csv").write_bytes(b"\xef\xbb\xbf" + ws.quarantine.to_csv(index=False).encode())
-    (out / "quality.json").write_text(json.dumps(ws.quality, ensure_ascii=False), encoding="utf-8")
+    (out / "quality.json").write_text(ws.quality.to_json(), encoding="utf-8")
     loaded = explore.load(YEAR, out, catalogue=ws.catalogue)
     assert len(loaded.ledger) == len(ws.ledger) and loaded.history["superseded"].sum() == 1
     assert loaded.quarantine["row"].tolist() == [5, 9, 6]

@@ -14,11 +14,11 @@ import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import minsheng.fastimport  # noqa: F401  (before papermill → nbformat → jsonschema)
+import minsheng.run.fastimport  # noqa: F401  (before papermill → nbformat → jsonschema)
 import nbformat
 import pytest
 from minsheng import config
-from minsheng.params import NOTEBOOK_PARAMETERS
+from minsheng.run.params import NOTEBOOK_PARAMETERS
 
 NOTEBOOKS = ("00_start_here", "10_explore_item", "11_compare_items")
 RAW = config.ROOT / "tests" / "fixtures" / "pipeline_raw"
@@ -56,7 +56,8 @@ def test_notebook_shape(name):
 @pytest.fixture(scope="session")
 def clean_dir():
     from minsheng.catalogue import load_catalogue
-    from minsheng.cleaning import clean, write_outputs
+    from minsheng.contracts.store import write as write_outputs
+    from minsheng.intake.clean import clean
 
     shutil.rmtree(WORK, ignore_errors=True)
     write_outputs(clean(RAW, load_catalogue(2026)), config.ROOT / CLEAN)

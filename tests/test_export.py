@@ -7,11 +7,14 @@ import zipfile
 
 import openpyxl
 import pytest
-from minsheng import bulletin as b
-from minsheng import export, fonts
 from minsheng.catalogue import load_catalogue
-from minsheng.export_docx import docx_bytes
-from minsheng.export_xlsx import safe_text, xlsx_bytes
+from minsheng.contracts.textsafety import spreadsheet_text as safe_text
+from minsheng.report import bulletin as b
+from minsheng.report import fonts
+from minsheng.report.export import html as export
+from minsheng.report.export.docx import docx_bytes, write_docx
+from minsheng.report.export.pdf import write_pdf
+from minsheng.report.export.xlsx import write_tables, xlsx_bytes
 from test_bulletin import ISSUED, LEDGER_ROWS, QUALITY, QUARANTINE, SCRIPT, YAML, make_ledger
 
 
@@ -121,7 +124,7 @@ def test_missing_glyph_check_is_not_vacuous():
 
 
 def test_pdf_embeds_the_chinese_font_and_every_glyph(bulletin, tmp_path):
-    path = export.write_pdf(bulletin, tmp_path / "bulletin.pdf")
+    path = write_pdf(bulletin, tmp_path / "bulletin.pdf")
     reader, names, codes, text = _pdf_fonts_and_codes(path.read_bytes())
     assert len(reader.pages) >= 3
     assert any(n.endswith("Noto-Sans-CJK-SC") for n in names), names
@@ -141,7 +144,7 @@ def test_docx_is_editable_and_chinese_ready(bulletin, tmp_path):
     from docx import Document
     from docx.oxml.ns import qn
 
-    path = export.write_docx(bulletin, tmp_path / "bulletin.docx")
+    path = write_docx(bulletin, tmp_path / "bulletin.docx")
     doc = Document(str(path))
     assert doc.paragraphs[0].text == bulletin.title
     assert doc.paragraphs[0].style.name == "Title"
@@ -176,7 +179,7 @@ def test_same_inputs_same_docx(catalogue, bulletin):
 
 @pytest.fixture(scope="module")
 def workbook(bulletin, tmp_path_factory):
-    path = export.write_xlsx(bulletin, tmp_path_factory.mktemp("x") / "bulletin.xlsx")
+    path = write_tables(bulletin, tmp_path_factory.mktemp("x") / "bulletin.xlsx")
     return openpyxl.load_workbook(path)
 
 
@@ -243,4 +246,4 @@ def test_same_inputs_same_xlsx(catalogue, bulletin):
 
 def test_xlsx_from_data_needs_a_date(bulletin, tmp_path):
     with pytest.raises(ValueError, match="issued_on"):
-        export.write_xlsx(bulletin.data, tmp_path / "x.xlsx")
+        write_tables(bulletin.data, tmp_path / "x.xlsx")

@@ -8,8 +8,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
-from minsheng import fonts
 from minsheng.catalogue import load_catalogue
+from minsheng.report import fonts
 
 
 def test_font_is_a_single_face_simplified_chinese_otf():

@@ -7,11 +7,11 @@ import shutil
 import subprocess
 import sys
 
-import minsheng.fastimport  # noqa: F401
+import minsheng.run.fastimport  # noqa: F401
 import papermill as pm
 import pytest
 from minsheng import config
-from minsheng.params import NOTEBOOK_PARAMETERS
+from minsheng.run.params import NOTEBOOK_PARAMETERS
 
 NOTEBOOKS = sorted(config.NOTEBOOKS.glob("[0-9]*.ipynb"))
 MAX_CODE_LINES = 12   # longer cells are logic that belongs in lib/minsheng
@@ -74,7 +74,7 @@ def test_nbval_reports_an_altered_figure(tmp_path):
     nb_path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
     shutil.copy(config.ROOT / "tests" / "nbval_sanitize.cfg", tmp_path)
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "minsheng.fastimport", "-p", "no:cacheprovider",
+        [sys.executable, "-m", "pytest", "-p", "minsheng.run.fastimport", "-p", "no:cacheprovider",
          "--nbval", str(nb_path), "--nbval-sanitize-with", str(tmp_path / "nbval_sanitize.cfg"),
          "-q", "--rootdir", str(tmp_path)],
         capture_output=True, text=True, cwd=tmp_path, timeout=300,

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from minsheng import numbers
-from minsheng.numbers import parse_number, parse_numbers, percent_points
+from minsheng.intake import figures as numbers
+from minsheng.intake.figures import parse_number, parse_numbers, percent_points
 
 
 def one(text):

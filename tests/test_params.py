@@ -5,7 +5,7 @@ import math
 
 import pytest
 from minsheng import config
-from minsheng.params import (
+from minsheng.run.params import (
     ParameterError,
     Quarter,
     check,

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import pytest
 from minsheng import config
-from minsheng.runner import RunError, execute, plan_run
+from minsheng.run.runner import RunError, execute, plan_run
 
 pytestmark = pytest.mark.pipeline
 

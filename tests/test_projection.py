@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from minsheng.projection import project
+from minsheng.rules.projection import project
 
 
 def _table(**cols):

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from minsheng import config
 from minsheng.catalogue import load_catalogue
-from minsheng.cleaning import clean
+from minsheng.intake.clean import clean
 
 KEY = ["indicator_id", "district", "year", "month"]
 
@@ -33,8 +33,8 @@ def _same(a: pd.Series, b: pd.Series) -> pd.Series:
 
 def test_nothing_is_lost(result):
     q = result.quality
-    assert q["rows_in"] == q["rows_clean"] + q["rows_quarantined"] + q["rows_duplicate"]
-    assert q["files_read"] == 170 and q["files_rejected"] == []
+    assert q.rows_in == q.rows_clean + q.rows_quarantined + q.rows_duplicate
+    assert q.files_read == 170 and q.files_rejected == []
 
 
 def test_every_truth_key_reaches_the_ledger_unless_quarantined(merged):
@@ -76,19 +76,19 @@ def test_each_catalogued_defect(merged, result, defect):
 
 
 def test_unrecoverable_rows_carry_their_reason(result):
-    assert result.quality["quarantine_by_code"] == {
+    assert result.quality.quarantine_by_code == {
         "CODE_UNKNOWN": 1, "MONTH_OUT_OF_YEAR": 1, "NEGATIVE": 1, "IMPLAUSIBLE": 1}
-    assert result.quality["warnings"]["CUMULATIVE_DECREASE"] >= 2
-    assert result.quality["warnings"]["LIKELY_WAN"] >= 1
+    assert result.quality.warnings["CUMULATIVE_DECREASE"] >= 2
+    assert result.quality.warnings["LIKELY_WAN"] >= 1
     assert result.quarantine["reason"].str.len().gt(0).all()
 
 
 def test_layout_defects_are_skipped_or_counted(result):
     q = result.quality
-    assert q["rows_duplicate"] == 12
-    assert q["rows_skipped"]["note"] > 0 and q["rows_skipped"]["blank"] > 0
-    assert q["rows_skipped"]["total"] == 28     # 合计 rows of 市残联
-    assert q["revisions_applied"] > 0
+    assert q.rows_duplicate == 12
+    assert q.rows_skipped["note"] > 0 and q.rows_skipped["blank"] > 0
+    assert q.rows_skipped["total"] == 28     # 合计 rows of 市残联
+    assert q.revisions_applied > 0
 
 
 def test_formula_like_text_is_kept_verbatim(result):

@@ -2,7 +2,7 @@
 
 import pandas as pd
 import pytest
-from minsheng.schedule import expected_progress, plan_fraction, quarter_end_month
+from minsheng.rules.schedule import expected_progress, plan_fraction
 
 
 def test_linear_is_month_over_twelve():
@@ -29,8 +29,6 @@ def test_monthly_plan_is_taken_as_given():
 def test_month_out_of_range_is_an_error():
     with pytest.raises(ValueError):
         plan_fraction(None, 13)
-    with pytest.raises(ValueError):
-        quarter_end_month(5)
 
 
 def test_expected_progress_per_kind_and_plan():

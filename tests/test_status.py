@@ -2,7 +2,7 @@
 
 import pandas as pd
 import pytest
-from minsheng.status import classify
+from minsheng.rules.status import classify
 
 
 def _status(attainment, expected, reached=False):

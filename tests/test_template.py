@@ -8,11 +8,11 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from minsheng import config, ledger
-from minsheng.cleaning import clean
-from minsheng.cli import EXIT_FAILED, EXIT_OK, main
-from minsheng.submissions import FORM_COLUMNS
-from minsheng.template import (
+from minsheng.catalogue import districts
+from minsheng.contracts import ledger
+from minsheng.intake.clean import clean
+from minsheng.intake.form import FORM_COLUMNS
+from minsheng.intake.template import (
     DATA_SHEET,
     FIRST_ROW,
     HEADER_ROW,
@@ -22,6 +22,7 @@ from minsheng.template import (
     template_rows,
     write_template,
 )
+from minsheng.run.cli import EXIT_FAILED, EXIT_OK, main
 
 COL = {f: i for i, f in enumerate(FORM_COLUMNS, start=1)}  # field → 1-based column
 
@@ -42,7 +43,7 @@ def test_rows_one_per_indicator_or_district(tiny_catalogue):
     assert len(rows) == 2 * 38 + 5
     assert rows.groupby("indicator_id").size().to_dict() == {
         "MS01-01": 38, "MS01-02": 1, "MS02-01": 1, "MS02-02": 1, "MS03-01": 38, "MS03-02": 1, "MS04-01": 1}
-    assert rows[rows["indicator_id"] == "MS01-01"]["district"].tolist() == list(config.districts())
+    assert rows[rows["indicator_id"] == "MS01-01"]["district"].tolist() == list(districts.official())
     jw = template_rows(tiny_catalogue, "市教委")
     assert set(jw["indicator_id"]) == {"MS03-01", "MS03-02"} and len(jw) == 39
     with pytest.raises(ValueError, match="未知报送单位"):
@@ -94,7 +95,7 @@ def test_data_validation(form):
     district = next(dv for dv in by_type["list"] if LISTS_SHEET in dv.formula1)
     assert district.formula1 == f"'{LISTS_SHEET}'!$A$1:$A$39"
     names = [c.value for c in openpyxl.load_workbook(form)[LISTS_SHEET]["A"]]
-    assert names == [config.CITYWIDE, *config.districts()]
+    assert names == [districts.CITYWIDE, *districts.official()]
     assert by_type["decimal"][0].operator == "greaterThanOrEqual"
     assert by_type["date"]
 
@@ -133,10 +134,10 @@ def test_round_trip_through_cleaning(form, tiny_catalogue, tmp_path):
     result = clean(raw, tiny_catalogue)
     led = ledger.validate(result.ledger)
     q = result.quality
-    assert q["rows_in"] == 5 and q["rows_clean"] == 5 and q["rows_quarantined"] == 0
-    assert q["rows_skipped"]["unfilled"] == 2 * 38 + 5 - 5  # the rows left empty
-    assert q["rows_skipped"]["note"] == 1                   # the 注 line under the table
-    assert q["files_rejected"] == []
+    assert q.rows_in == 5 and q.rows_clean == 5 and q.rows_quarantined == 0
+    assert q.rows_skipped["unfilled"] == 2 * 38 + 5 - 5  # the rows left empty
+    assert q.rows_skipped["note"] == 1                   # the 注 line under the table
+    assert q.files_rejected == []
     got = {(r.indicator_id, r.district): (r.monthly_value, r.value, r.progress_text)
            for r in led.itertuples()}
     for key, (monthly, cumulative, text) in values.items():

@@ -11,10 +11,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import minsheng.fastimport  # noqa: F401
+import minsheng.run.fastimport  # noqa: F401
 import nbformat
 import papermill as pm
-from minsheng import cli, config
+from minsheng import config
+from minsheng.run import cli
 from tqdm import tqdm
 
 VOLATILE_CELL_KEYS = ("papermill", "execution")

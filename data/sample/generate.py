@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 import yaml
 from minsheng import config
-from minsheng.catalogue import Catalogue, load_catalogue
+from minsheng.catalogue import Catalogue, districts, load_catalogue
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -54,7 +54,7 @@ YEAR = 2026
 LAST_MONTH = 10          # as of 2026-11-29 October is the last month reported
 MONTHS = list(range(1, LAST_MONTH + 1))
 Q3 = 9
-CITY = config.CITYWIDE
+CITY = districts.CITYWIDE
 
 TITLE = f"重庆市{YEAR}年重点民生实事月调度表"
 HEADERS = ["指标编号", "项目名称", "指标名称", "计量单位", "年度目标", "区县", "统计月份", "本月完成",
@@ -423,7 +423,7 @@ class Block:
 def build_blocks(cat: Catalogue, central: list[str]) -> dict[str, Block]:
     ind_tab = cat.indicators
     # A profile with a district subset allots the city target over those districts only.
-    all_districts = [d for d in config.districts() if RUN.districts is None or d in RUN.districts]
+    all_districts = [d for d in districts.official() if RUN.districts is None or d in RUN.districts]
     central = [d for d in central if d in all_districts]
     if "holiday" in cat.plans and "monthly" in cat.plans["holiday"]:
         fr = cat.plans["holiday"]["monthly"]
@@ -1448,10 +1448,10 @@ def summary(truth: pd.DataFrame, subs: list[Submission], log: DefectLog, cat: Ca
 
 
 def status_table(truth: pd.DataFrame, cat: Catalogue) -> str:
-    """Designed vs computed status at Q3 (computed with minsheng.attainment when available)."""
+    """Designed vs computed status at Q3 (computed with minsheng.rules.attainment when available)."""
     try:
-        from minsheng import ledger as ledger_mod
-        from minsheng.attainment import attainment_table
+        from minsheng.contracts import ledger as ledger_mod
+        from minsheng.rules.attainment import attainment_table
     except ImportError as exc:   # pragma: no cover
         return f"(attainment not importable: {exc})"
     led = truth.copy()
@@ -1479,9 +1479,9 @@ def status_table(truth: pd.DataFrame, cat: Catalogue) -> str:
 
 def year_end_table(truth: pd.DataFrame, cat: Catalogue, blocks: dict[str, Block]) -> str:
     """Designed vs computed year-end assessment (month 12), for a profile reporting December."""
-    from minsheng import ledger as ledger_mod
-    from minsheng.assessment import assess_indicators
-    from minsheng.attainment import attainment_table
+    from minsheng.contracts import ledger as ledger_mod
+    from minsheng.rules.assessment import assess_indicators
+    from minsheng.rules.attainment import attainment_table
 
     led = truth.copy()
     led["submitted_on"] = pd.to_datetime(led["submitted_on"])

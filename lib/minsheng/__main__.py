@@ -1,5 +1,5 @@
 import sys
 
-from minsheng.cli import main
+from minsheng.run.cli import main
 
 sys.exit(main())

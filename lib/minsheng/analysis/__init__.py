@@ -1,0 +1,1 @@
+"""The analyst API: questions the bulletin does not answer, as pure functions of a workspace."""

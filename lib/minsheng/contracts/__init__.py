@@ -1,0 +1,1 @@
+"""What passes between the stages: the ledger, the quality report, the checks, the store."""

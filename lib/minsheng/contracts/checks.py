@@ -1,0 +1,101 @@
+"""The checks the cleaner applies, with their codes, actions and reasons: the one table.
+
+Every stage names a problem by its code (FILE_TYPE, NEGATIVE, APPROX …); the Chinese reason
+units and the office read comes from here. data/README.md lists the same table.
+Also defined here: the rows a submission may hold that are not input (SKIP_KINDS) and the
+columns of the quarantine list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from minsheng.config import settings
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    action: str      # reject (file) | skip (row, counted) | quarantine | warn (kept, flagged) | count
+    catches: str     # what it catches, in English (the table in data/README.md)
+    reason: str      # the Chinese reason shown to units and in the bulletin's 数据质量说明
+
+
+CHECKS: tuple[Check, ...] = (
+    # Whole files
+    Check("FILE_TYPE", "reject", "a file that is not .xlsx or .csv", "不是 xlsx 或 csv 文件"),
+    Check("FILE_TOO_LARGE", "reject", "a file above limits.max_file_bytes",
+          "文件超过大小上限"),
+    Check("FILE_ENCRYPTED", "reject", "a password-protected workbook",
+          "文件设有打开密码，无法读取"),
+    Check("FILE_UNREADABLE", "reject", "a corrupt file, an unknown encoding, an old .xls",
+          "文件损坏、编码无法识别或无法解析"),
+    Check("FILE_EMPTY", "reject", "a file with no content at all", "文件为空（没有任何内容）"),
+    Check("FILE_NO_HEADER", "reject", "no header row (指标编号 + a reported column) in the first rows",
+          "未找到表头（前若干行中没有“指标编号”列及填报列）"),
+    # Rows that are not input (counted in quality.json rows_skipped)
+    Check("SKIP_BLANK", "skip", "an empty row", "空行"),
+    Check("SKIP_NOTE", "skip", "a note, signature or heading line around the table", "表注或说明行"),
+    Check("SKIP_TOTAL", "skip", "a 合计/总计/小计 row (区县 reads 合计, or no indicator code)",
+          "合计行（台账不取报送的合计数）"),
+    Check("SKIP_UNFILLED", "skip", "a pre-filled template row with nothing reported", "模板预填行未填报"),
+    # Rows quarantined (the row stays out of the ledger; one line per problem in quarantine.csv)
+    Check("CODE_MISSING", "quarantine", "empty 指标编号", "指标编号为空"),
+    Check("CODE_UNKNOWN", "quarantine", "an 指标编号 not in the year's catalogue",
+          "指标编号不在本年度目标目录中"),
+    Check("MONTH_INVALID", "quarantine", "an empty or unreadable 统计月份", "统计月份为空或无法识别"),
+    Check("MONTH_OUT_OF_YEAR", "quarantine", "a 统计月份 outside the catalogue's year",
+          "统计月份不在目标目录的年度内"),
+    Check("DISTRICT_UNKNOWN", "quarantine", "a 区县 that is none of the 38 nor 全市",
+          "区县名称无法识别（应为38个区县之一或“全市”）"),
+    Check("NUMBER_INVALID", "quarantine", "a figure that is not a number", "数值无法识别"),
+    Check("PERCENT_UNEXPECTED", "quarantine", "a '%' figure for an indicator not measured in %",
+          "该指标计量单位不是百分比，却填写了百分数"),
+    Check("NEGATIVE", "quarantine", "a negative figure", "数值为负数"),
+    Check("IMPLAUSIBLE", "quarantine", "a figure above limits.implausible_factor × the annual target",
+          "数值超过年度目标的{factor}倍，疑似计量单位错误（如多乘了“万”或多写了位数），请核实"),
+    # Repairs and warnings (the row is kept; the code goes into its `flags`)
+    Check("CODE_REPAIRED", "warn", "an 指标编号 written loosely (ms1-1)", "指标编号格式已规范（如 ms1-1 → MS01-01）"),
+    Check("DISTRICT_REPAIRED", "warn", "a 区县 without its suffix or a synonym of 全市",
+          "区县名称已规范（如 万州 → 万州区，市级 → 全市）"),
+    Check("DISTRICT_DEFAULTED", "warn", "an empty 区县 on a by-district indicator",
+          "分区县指标未填区县，按全市处理"),
+    Check("MONTH_YEAR_ASSUMED", "warn", "a 统计月份 without a year (3月)", "统计月份未写年份，按目录年度处理"),
+    Check("DATE_INVALID", "warn", "an unreadable 填报日期 (kept as missing)", "填报日期无法识别，按未填处理"),
+    Check("APPROX", "warn", "an approximate figure (约3000, 3000余, 3000多)",
+          "数值为约数（约、余、多、左右），已取数字部分"),
+    Check("WAN_CONVERTED", "warn", "a figure in 万/千/亿 or under a header in 万",
+          "数值含“万/千/亿”或表头单位为万，已换算为基本单位"),
+    Check("CHINESE_NUMERAL", "warn", "a figure in Chinese numerals", "数值为中文数字，已换算"),
+    Check("PERCENT_SCALED", "warn", "a fraction (0.55) for a percent indicator",
+          "百分比指标填写了小数（如0.55），已按百分数（55）处理"),
+    Check("BASELINE_NOT_APPLICABLE", "warn", "上年末基数 reported for a kind that has none",
+          "非水平类指标填写了上年末基数（原值保留）"),
+    Check("DERIVED", "warn", "累计完成 empty, derived from last month's + 本月完成",
+          "累计完成为空，已由上月累计加本月完成推算"),
+    Check("NOT_DERIVABLE", "warn", "累计完成 empty and not derivable",
+          "累计完成为空，且无法由本月完成推算（缺上月累计，或指标非累加型）"),
+    Check("MISMATCH", "warn", "累计 ≠ last month's 累计 + 本月", "累计完成与“上月累计＋本月完成”不符，以累计完成为准"),
+    Check("CUMULATIVE_DECREASE", "warn", "a cumulative below an earlier month's (additive kinds)",
+          "累计完成低于此前月份，请核实"),
+    Check("LIKELY_WAN", "warn", "a figure ~10,000× smaller than the unit's earlier months",
+          "数值约为此前月份的万分之一，疑似按“万”为单位填报"),
+    # Counted
+    Check("DUPLICATE", "count", "a row identical to one read before", "重复行（与已读取的行内容相同），只计一次"),
+    Check("REVISED", "count", "a later submission for the same indicator × district × month",
+          "同一指标、区县、月份的后报数据替代先报数据"),
+)
+REASONS: dict[str, str] = {c.code: c.reason for c in CHECKS}
+FILE_REJECTIONS: dict[str, str] = {c.code: c.reason for c in CHECKS if c.action == "reject"}
+QUARANTINE_CODES = tuple(c.code for c in CHECKS if c.action == "quarantine")
+FLAG_CODES = tuple(c.code for c in CHECKS if c.action == "warn")
+# Rows of a submitted table that are not input, in the order the reader classifies them.
+SKIP_KINDS = ("blank", "note", "total", "unfilled")
+# One line per problem: where it is (file, sheet, row, column), what was there, and why.
+QUARANTINE_COLUMNS = ["file", "sheet", "row", "column", "raw_value", "reason_code", "reason"]
+
+
+def reason(code: str) -> str:
+    """The Chinese reason of a check code, with its limits filled in (the code when unknown)."""
+    text = REASONS.get(code, code)
+    return text.format(factor=settings()["limits"]["implausible_factor"]) if "{" in text else text

@@ -1,0 +1,130 @@
+"""The cleaned outputs on disk: the one place that names their files and reads and writes them.
+
+A cleaning output folder holds
+    ledger.parquet    the ledger (contracts.ledger), one row per indicator × district × month
+    history.parquet   every accepted row, revisions included (ledger columns + superseded)
+    quarantine.csv    one line per rejected cell (contracts.checks.QUARANTINE_COLUMNS), UTF-8 with BOM
+    quality.json      the quality report (contracts.quality)
+A results folder holds a period's computed tables (the indicator table and its roll-ups), one
+<name>.parquet each, written once by the attainment step and read by every document after it.
+Same outputs, same bytes: rows are sorted and nothing records a time.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from minsheng.contracts import ledger as ledger_contract
+from minsheng.contracts import quality as quality_contract
+from minsheng.contracts.checks import QUARANTINE_COLUMNS
+from minsheng.contracts.quality import QualityReport
+from minsheng.contracts.textsafety import spreadsheet_texts
+
+LEDGER = "ledger.parquet"
+HISTORY = "history.parquet"
+QUARANTINE = "quarantine.csv"
+QUALITY = "quality.json"
+FILES = (LEDGER, HISTORY, QUARANTINE, QUALITY)
+
+
+@dataclass(frozen=True, eq=False)
+class CleanOutputs:
+    """What cleaning produces and every later step reads."""
+
+    ledger: pd.DataFrame        # the ledger contract, validated
+    history: pd.DataFrame       # every accepted row: ledger columns + superseded
+    quarantine: pd.DataFrame    # QUARANTINE_COLUMNS, one line per problem
+    quality: QualityReport
+
+    @property
+    def has_problems(self) -> bool:
+        return bool(self.quality.rows_quarantined or self.quality.files_rejected)
+
+
+def empty_quarantine() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "str")
+                         for c in QUARANTINE_COLUMNS})
+
+
+def history_frame(history: pd.DataFrame) -> pd.DataFrame:
+    """The history with the ledger contract's dtypes (categorical text → str) + superseded."""
+    return ledger_contract.conform(history).assign(
+        superseded=history["superseded"].to_numpy(dtype=bool))
+
+
+def write(outputs: CleanOutputs, out_dir: str | Path) -> dict[str, Path]:
+    """Write the four files into `out_dir` (created if missing); returns their paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {name: out / name for name in FILES}
+    outputs.ledger.to_parquet(paths[LEDGER], index=False)
+    history_frame(outputs.history).to_parquet(paths[HISTORY], index=False)
+    table = pa.Table.from_pandas(outputs.quarantine[QUARANTINE_COLUMNS], preserve_index=False)
+    for i, name in enumerate(table.column_names):
+        if name != "row":
+            table = table.set_column(i, name, spreadsheet_texts(table.column(name)))
+    with open(paths[QUARANTINE], "wb") as fh:
+        fh.write(codecs.BOM_UTF8)  # so Excel opens the Chinese text as UTF-8
+        pacsv.write_csv(table, fh, write_options=pacsv.WriteOptions(quoting_style="needed"))
+    paths[QUALITY].write_text(outputs.quality.to_json(), encoding="utf-8")
+    return paths
+
+
+def _require(out: Path, name: str) -> Path:
+    path = out / name
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no cleaning outputs here; run `minsheng clean` first")
+    return path
+
+
+def read_ledger(out_dir: str | Path) -> pd.DataFrame:
+    """The ledger of a cleaning output folder, checked against the contract."""
+    path = _require(Path(out_dir), LEDGER)
+    return ledger_contract.validate(ledger_contract.conform(pd.read_parquet(path)))
+
+
+def read_quality(out_dir: str | Path) -> QualityReport:
+    return quality_contract.read(_require(Path(out_dir), QUALITY))
+
+
+def read_quarantine(out_dir: str | Path) -> pd.DataFrame:
+    quarantine = pd.read_csv(_require(Path(out_dir), QUARANTINE), encoding="utf-8-sig", dtype=str,
+                             keep_default_na=False)
+    quarantine["row"] = pd.to_numeric(quarantine["row"]).astype("Int64")
+    return quarantine.reindex(columns=QUARANTINE_COLUMNS)
+
+
+def read(out_dir: str | Path) -> CleanOutputs:
+    """Read a cleaning output folder (ledger and quality checked against their contracts)."""
+    out = Path(out_dir)
+    quality = read_quality(out)
+    return CleanOutputs(ledger=read_ledger(out),
+                        history=history_frame(pd.read_parquet(_require(out, HISTORY))),
+                        quarantine=read_quarantine(out), quality=quality)
+
+
+def write_results(frames: dict[str, pd.DataFrame | None], out_dir: str | Path) -> None:
+    """A period's computed tables, one parquet file each (None: not computed, no file)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        path = out / f"{name}.parquet"
+        if frame is None:
+            path.unlink(missing_ok=True)
+        else:
+            frame.to_parquet(path, index=False)
+
+
+def read_results(out_dir: str | Path, names: tuple[str, ...]) -> dict[str, pd.DataFrame | None]:
+    """The tables `write_results` wrote (None for one it did not write)."""
+    out = Path(out_dir)
+    if not out.is_dir():
+        raise FileNotFoundError(f"{out}: no computed results here; run the attainment step first")
+    return {name: pd.read_parquet(out / f"{name}.parquet") if (out / f"{name}.parquet").exists()
+            else None for name in names}

@@ -1,0 +1,1 @@
+"""Intake: reading the units' submissions and cleaning them into the ledger."""

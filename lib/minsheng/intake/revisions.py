@@ -1,0 +1,86 @@
+"""Revisions and duplicates: which of several rows for one indicator × district × month counts.
+
+A later submission for the same key replaces the earlier one ("later": a later 填报日期; rows
+without a date count as earliest; ties go to the file read later, then the lower row). A row
+whose cleaned content equals an earlier accepted row is a duplicate, counted and kept once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from minsheng.catalogue import districts
+
+CONTENT_COLUMNS = ["_ind", "_dist", "year", "month", "value", "monthly_value", "baseline",
+                   "district_target", "_text", "_remark", "_unit", "submitted_on"]
+
+
+def _duplicate_of_earlier(content: pd.DataFrame) -> np.ndarray:
+    """Rows equal in every column to an earlier row (hash first, then an exact comparison)."""
+    digest = pd.util.hash_pandas_object(content, index=False).to_numpy()
+    dup = pd.Series(digest).duplicated(keep="first").to_numpy().copy()
+    if dup.any():
+        # Confirm against the first row with the same digest: a hash collision never drops a row.
+        codes, _ = pd.factorize(digest)
+        first_of_code = np.full(codes.max() + 1, len(codes))
+        np.minimum.at(first_of_code, codes, np.arange(len(codes)))
+        at = np.flatnonzero(dup)
+        ref = first_of_code[codes[at]]
+        same = np.ones(len(at), dtype=bool)
+        for col in content.columns:
+            values = content[col].to_numpy()
+            a, b = values[at], values[ref]
+            eq = a == b
+            if a.dtype.kind in "fM":
+                eq |= pd.isna(a) & pd.isna(b)
+            same &= eq
+        dup[at[~same]] = False
+    return dup
+
+
+def apply_revisions(frame: dict[str, np.ndarray], cat: pd.DataFrame
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Order rows by key, find duplicates, and the latest row of every key.
+
+    Key order (the ledger's): indicator id, district (全市 first, then the official order), year,
+    month; within a key: 填报日期 (undated first), then reading order (file, sheet, row), so the
+    last row of a key is the one that counts. Duplicates share key and date, so only rows in such
+    groups are compared (cheap when dates differ).
+
+    Returns (latest: frame positions of each key's latest row, in ledger order; their keys;
+    superseded: mask over the frame; duplicate: mask over the frame).
+    """
+    n = len(frame["_ind"])
+    ind_rank = np.argsort(np.argsort(cat.index.to_numpy(), kind="stable"), kind="stable").astype(np.int64)
+    ir = ind_rank[frame["_ind"]] if n else np.zeros(0, np.int64)
+    year = frame["year"].astype(np.int64)
+    y0 = year.min() if n else 0
+    n_years = int(year.max() - y0 + 1) if n else 1
+    key = ((ir * len(districts.names()) + frame["_dist"]) * n_years + (year - y0)) * 16 + frame["month"]
+    dates = frame["submitted_on"]
+    days = np.where(np.isnat(dates), -1, dates.astype("datetime64[D]").view("int64"))
+    days = np.clip(days + 1, 0, (1 << 20) - 1)  # undated count as earliest
+    # The frame is in reading order; a stable sort keeps it for equal keys and dates.
+    if not n or int(key.max()).bit_length() + 20 < 63:
+        order = np.argsort((key << 20) | days, kind="stable")
+    else:
+        order = np.lexsort((days, key))
+    k, d = key[order], days[order]
+    same = np.zeros(n, dtype=bool)
+    same[1:] = (k[1:] == k[:-1]) & (d[1:] == d[:-1])
+    grouped = np.flatnonzero(same | np.append(same[1:], False))
+    duplicate = np.zeros(n, dtype=bool)
+    if len(grouped):
+        rows = order[grouped]
+        content = pd.DataFrame({c: frame[c][rows] for c in CONTENT_COLUMNS})
+        duplicate[rows[_duplicate_of_earlier(content)]] = True
+        keep = ~duplicate[order]
+        order, k = order[keep], k[keep]
+    last = np.ones(len(k), dtype=bool)
+    last[:-1] = k[:-1] != k[1:]
+    superseded = np.zeros(n, dtype=bool)
+    superseded[order[~last]] = True
+    return order[last], k[last], superseded, duplicate
+
+

@@ -1,0 +1,1 @@
+"""Reporting: formats, labels, tables, charts, the bulletin and its exports."""

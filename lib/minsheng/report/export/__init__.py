@@ -1,0 +1,1 @@
+"""The bulletin's documents: HTML, PDF, DOCX and XLSX."""

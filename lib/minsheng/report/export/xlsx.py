@@ -1,0 +1,234 @@
+"""The bulletin's data as an Excel workbook, for analysts and for units checking their figures.
+
+Sheets: 指标明细 (the indicator table), 分项目, 分责任单位, 分区县, 区县明细, 数据质量,
+隔离数据. Chinese headers, styled and frozen; fractions are numbers formatted as percents,
+so a cell can be summed or charted. Submitted text never becomes a formula: a text cell
+beginning with =, +, -, @, tab or CR is prefixed with an apostrophe (OWASP's CSV/formula
+injection rule). Same inputs, same bytes: properties and zip entries carry the issue date.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from minsheng.contracts.textsafety import spreadsheet_text
+from minsheng.report import columns as C
+from minsheng.report import fonts
+from minsheng.report.assessment import SHEETS as ASSESSMENT_SHEETS
+from minsheng.report.bulletin import Bulletin, BulletinData, quarantined_rows
+from minsheng.report.charts import palette, tint
+from minsheng.report.columns import INT, NUM, PCT, Col
+from minsheng.report.export.ooxml import repack, stamp
+from minsheng.report.labels import label
+
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+THIN = Side(style="thin", color="999999")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+LABELLED = {"status": "status", "projection": "projection", "kind": "kind"}
+
+
+def cell_value(value: Any) -> Any:
+    """A Python value openpyxl writes as data: numbers stay numbers, missing is empty,
+    text is neutralised."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if hasattr(value, "item") and not isinstance(value, str):   # numpy scalar
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, pd.Timestamp | date):
+        return value.strftime("%Y-%m-%d")
+    return spreadsheet_text(str(value))
+
+
+def _display_width(value: Any) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _header(ws, row: int, headers: Sequence[str]) -> None:
+    for j, h in enumerate(headers, 1):
+        c = ws.cell(row=row, column=j, value=h)
+        c.font = Font(bold=True, name=fonts.FAMILY)
+        c.fill = HEADER_FILL
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        c.border = BORDER
+
+
+def _rows(ws, start: int, cols: Sequence[Col], records: Iterable[dict],
+          status_fills: dict[str, PatternFill]) -> int:
+    """Write records below row `start`; returns the last row written."""
+    r = start
+    for rec in records:
+        r += 1
+        for j, col in enumerate(cols, 1):
+            raw = rec.get(col.source)
+            value = raw
+            if col.source in LABELLED and raw is not None:
+                value = label(LABELLED[col.source], raw)
+            c = ws.cell(row=r, column=j, value=cell_value(value))
+            c.border = BORDER
+            if col.fmt and c.data_type == "n" and c.value is not None:
+                whole = col.fmt == NUM and float(c.value).is_integer()
+                c.number_format = INT if whole else col.fmt
+            if col.source == "status" and str(raw) in status_fills:
+                c.fill = status_fills[str(raw)]
+            if col.width and col.width >= 30:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+    return r
+
+
+def _widths(ws, cols: Sequence[Col], first_row: int = 1) -> None:
+    for j, col in enumerate(cols, 1):
+        letter = get_column_letter(j)
+        if col.width:
+            ws.column_dimensions[letter].width = col.width
+            continue
+        # numbers show formatted (0.0%, #,##0), not at their full float precision
+        longest = max((10 if c.data_type == "n" and c.value is not None else _display_width(c.value)
+                       for c in ws[letter][first_row:]), default=6)
+        longest = max(longest, min(_display_width(ws[letter][first_row - 1].value), 16))
+        ws.column_dimensions[letter].width = min(max(longest + 2, 6), 40)
+
+
+def _sheet(wb, title: str, frame: pd.DataFrame, cols: Sequence[Col], fills, freeze: str) -> None:
+    ws = wb.create_sheet(title)
+    _header(ws, 1, [c.header for c in cols])
+    records = frame.to_dict("records") if len(frame) else []
+    last = _rows(ws, 1, cols, records, fills)
+    _widths(ws, cols)
+    ws.freeze_panes = freeze
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(last, 1)}"
+    ws.row_dimensions[1].height = 30
+
+
+def _quality_sheet(wb, data: BulletinData) -> None:
+    ws = wb.create_sheet("数据质量")
+    q = data.quality
+    bold = Font(bold=True, name=fonts.FAMILY, size=12)
+    r = 1
+
+    def block(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        nonlocal r
+        ws.cell(row=r, column=1, value=title).font = bold
+        r += 1
+        _header(ws, r, headers)
+        for values in rows or [["（无）"]]:
+            r += 1
+            for j, v in enumerate(values, 1):
+                ws.cell(row=r, column=j, value=cell_value(v)).border = BORDER
+        r += 2
+
+    rows_total = quarantined_rows(data.quarantine)[1] if len(data.quarantine) else 0
+    block("清洗概况", ["项目", "数量"], [
+        ["读取文件", q.files_read], ["拒收文件", len(q.files_rejected)],
+        ["读入行数", q.rows_in], ["采用行数", q.rows_clean],
+        ["隔离行数", q.rows_quarantined], ["重复行数", q.rows_duplicate],
+        ["后报替代先报", q.revisions_applied], ["隔离清单问题数", len(data.quarantine)],
+        ["隔离清单涉及行数", rows_total],
+    ] + [[f"略过的{label('skipped', k)}", v] for k, v in q.rows_skipped.items() if v])
+    block("报送情况", ["单位", "月份", "情况", "报送日期"],
+          [[s.reporting_unit, s.month_no, label("submission", s.status), s.submitted_on]
+           for s in sorted(q.submissions.by_unit,
+                           key=lambda s: (s.year_no, s.month_no, s.reporting_unit))])
+    block("拒收文件", ["文件", "原因"], [[f.file, f.reason] for f in q.files_rejected])
+    block("需核实的数据（已采用）", ["说明", "代码", "行数"],
+          [[label("check", k), k, v] for k, v in sorted(q.warnings.items()) if v])
+    block("隔离原因（按清洗报告）", ["说明", "代码", "行数"],
+          [[label("check", k), k, v] for k, v in sorted(q.quarantine_by_code.items()) if v])
+    for letter, width in zip("ABCD", (48, 22, 12, 14), strict=True):
+        ws.column_dimensions[letter].width = width
+
+
+def _status_fills() -> dict[str, PatternFill]:
+    return {s: PatternFill("solid", fgColor=tint(p["color"]).lstrip("#").upper())
+            for s, p in palette().items()}
+
+
+def workbook(data: BulletinData, issued_on: date) -> Workbook:
+    """The workbook (not yet saved); see `xlsx_bytes`."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    fills = _status_fills()
+    _sheet(wb, "指标明细", data.table, C.INDICATOR_TABLE, fills, "B2")
+    _sheet(wb, "分项目", data.items, C.summary(
+        [C.col("item_no"), C.col("item_name"), C.col("responsible_units", width=30)]), fills, "C2")
+    _sheet(wb, "分责任单位", data.units, C.summary([C.col("unit", "unit_summary")]), fills, "B2")
+    _sheet(wb, "分区县", data.district_rank, C.district_rank(), fills, "C2")
+    _sheet(wb, "区县明细", data.district_detail, C.DISTRICT_DETAIL, fills, "A2")
+    _quality_sheet(wb, data)
+    _sheet(wb, "隔离数据", data.quarantine, C.QUARANTINE, fills, "A2")
+    props = wb.properties
+    props.creator = "minsheng"
+    props.lastModifiedBy = None
+    props.title = f"{data.year}年第{data.quarter}季度重点民生实事数据"
+    props.created = props.modified = stamp(issued_on)
+    return wb
+
+
+def xlsx_bytes(data: BulletinData, issued_on: date) -> bytes:
+    """The workbook as bytes, identical for identical inputs."""
+    return _bytes(workbook(data, issued_on), issued_on)
+
+
+def sheets_bytes(sheets: dict[str, tuple[pd.DataFrame, Sequence[Col]]], issued_on: date,
+                 title: str = "") -> bytes:
+    """Any set of frames as a workbook with the same styling and formula neutralisation."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    fills = _status_fills()
+    for name, (frame, cols) in sheets.items():
+        _sheet(wb, name, frame, cols, fills, "B2")
+    wb.properties.creator, wb.properties.lastModifiedBy, wb.properties.title = "minsheng", None, title
+    wb.properties.created = wb.properties.modified = stamp(issued_on)
+    return _bytes(wb, issued_on)
+
+
+def _bytes(wb: Workbook, issued_on: date) -> bytes:
+    buf = io.BytesIO()
+    # ExcelWriter directly: save_workbook would stamp `modified` with the current time.
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).write_data()
+    return repack(buf.getvalue(), issued_on)
+
+
+def write_assessment(tables: dict[str, pd.DataFrame], path: str | Path, year: int) -> Path:
+    """The assessment workbook (formula-safe, deterministic: dated 31 December of `year`)."""
+    sheets = {}
+    for key, sheet in ASSESSMENT_SHEETS.items():
+        frame = tables[key].reset_index(names="考核结果") if key == "summary" else tables[key]
+        sheets[sheet] = (frame, [Col(c, c, PCT if c == "完成率" else "") for c in frame.columns])
+    path = Path(path)
+    path.write_bytes(sheets_bytes(sheets, date(year, 12, 31), title=f"{year}年重点民生实事年度考核"))
+    return path
+
+
+def write_tables(source: Bulletin | BulletinData, path: str | Path,
+                 issued_on: date | None = None) -> Path:
+    """Write the workbook. `source` is a Bulletin (dated by its issue date) or its data
+    (then `issued_on` is required)."""
+    if isinstance(source, Bulletin):
+        data, issued_on = source.data, issued_on or source.issued_on
+    else:
+        data = source
+    if issued_on is None:
+        raise ValueError("issued_on is required when writing from BulletinData")
+    path = Path(path)
+    path.write_bytes(xlsx_bytes(data, issued_on))
+    return path

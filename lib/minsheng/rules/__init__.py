@@ -1,0 +1,1 @@
+"""The rules: schedule, attainment, status, projection, roll-ups, assessment. Pure functions."""

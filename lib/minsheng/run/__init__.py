@@ -1,0 +1,1 @@
+"""Running: the command line, parameters, papermill execution and publication."""

@@ -1,0 +1,187 @@
+"""Notebook and command parameters, validated in one place.
+
+papermill injects parameters without checking them: "2026Q5", a misspelt name or a path
+outside the project would otherwise surface as a traceback deep in a notebook. Every
+notebook calls `validate_parameters(globals(), "<notebook>")` right after its parameters
+cell, and the runner validates before it starts a kernel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from minsheng import config
+from minsheng.catalogue import catalogue_path
+
+QUARTER = re.compile(r"^(?P<year>\d{4})Q(?P<q>[1-4])$")
+
+
+class ParameterError(ValueError):
+    """A parameter that cannot be used; the message is one line, in Chinese and English."""
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    quarter: int
+
+    @property
+    def end_month(self) -> int:
+        return 3 * self.quarter
+
+    @property
+    def end_date(self) -> dt.date:
+        """The quarter's last day (data as of this date)."""
+        return dt.date(self.year + self.quarter // 4, self.quarter % 4 * 3 + 1, 1) - dt.timedelta(days=1)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+    def previous(self) -> Quarter | None:
+        return Quarter(self.year, self.quarter - 1) if self.quarter > 1 else None
+
+
+def latest_complete_quarter(today: dt.date) -> Quarter:
+    """The last quarter that has ended before `today` (2026-11-29 → 2026Q3)."""
+    q = (today.month - 1) // 3  # quarters fully behind us this year
+    return Quarter(today.year, q) if q else Quarter(today.year - 1, 4)
+
+
+def parse_quarter(text: str, today: dt.date | None = None) -> Quarter:
+    """'2026Q3' → Quarter(2026, 3); 'latest' → the last complete quarter as of today."""
+    if text == "latest":
+        return latest_complete_quarter(today or dt.date.today())
+    m = QUARTER.match(str(text))
+    if not m:
+        raise ParameterError(f"季度格式应为 2026Q3 / quarter must look like 2026Q3, got {text!r}")
+    return Quarter(int(m["year"]), int(m["q"]))
+
+
+def project_path(value: str | Path, name: str, must_exist: bool = False) -> Path:
+    """A path inside the project (relative paths are taken from the project root)."""
+    path = Path(value)
+    resolved = (path if path.is_absolute() else config.ROOT / path).resolve()
+    if not resolved.is_relative_to(config.ROOT):
+        raise ParameterError(f"参数 {name} 指向项目之外 / {name} points outside the project: {value}")
+    if must_exist and not resolved.exists():
+        raise ParameterError(f"参数 {name} 不存在 / {name} does not exist: {value}")
+    return resolved
+
+
+def year(value: Any, name: str = "year") -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise ParameterError(f"参数 {name} 应为年份 / {name} must be a year, got {value!r}")
+    y = int(value)
+    if not catalogue_path(y).exists():
+        raise ParameterError(f"没有 {y} 年的目标清单 / no catalogue data/targets/{y}.yaml")
+    return y
+
+
+def month(value: Any, name: str = "as_of_month") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
+        raise ParameterError(f"参数 {name} 应为 1–12 / {name} must be a month 1–12, got {value!r}")
+    return value
+
+
+def date(value: Any, name: str = "issued_on") -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ParameterError(f"参数 {name} 应为 YYYY-MM-DD / {name} must be a date, got {value!r}") from None
+
+
+def item_or_indicator(value: Any, name: str = "item") -> int | str:
+    """An item number 1–99 or an indicator id like MS01-03."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 99:
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[A-Z]{2}\d{2}-\d{2}", value):
+        return value
+    raise ParameterError(f"参数 {name} 应为项目序号或指标编号 / {name} must be an item number or an "
+                         f"indicator id like MS01-03, got {value!r}")
+
+
+def _dir(must_exist: bool) -> Callable[[Any, str], Path]:
+    return lambda v, n: project_path(v, n, must_exist=must_exist)
+
+
+def _out_dir(v: Any, n: str) -> Path:
+    """An output folder inside the project (created by `validate_parameters`, not by `check`)."""
+    return project_path(v, n)
+
+
+def _results_dir(v: Any, n: str) -> Path:
+    """Where a step stores computed tables (created by `validate_parameters`)."""
+    return project_path(v, n)
+
+
+def _file(v: Any, n: str) -> Path:
+    return project_path(v, n, must_exist=True)
+
+
+def _quarter(v: Any, n: str) -> Quarter:
+    return parse_quarter(v)
+
+
+# Each notebook's parameters and how to check them. A test keeps this in step with the
+# notebooks' `parameters` cells.
+NOTEBOOK_PARAMETERS: dict[str, dict[str, Callable[[Any, str], Any]]] = {
+    "01_clean_progress": {"raw_dir": _dir(True), "out_dir": _out_dir, "year": lambda v, n: year(v, n)},
+    "02_attainment": {"clean_dir": _dir(True), "out_dir": _out_dir, "results_dir": _results_dir,
+                      "quarter": _quarter},
+    "03_quarterly_bulletin": {"clean_dir": _dir(True), "results_dir": _dir(True), "out_dir": _out_dir,
+                              "quarter": _quarter, "issued_on": lambda v, n: date(v, n)},
+    "04_annual_assessment": {"clean_dir": _dir(True), "out_dir": _out_dir,
+                             "year": lambda v, n: year(v, n)},
+    "00_start_here": {"clean_dir": _dir(True), "year": lambda v, n: year(v, n)},
+    "10_explore_item": {"clean_dir": _dir(True), "item": lambda v, n: item_or_indicator(v, n),
+                        "as_of_month": lambda v, n: month(v, n), "year": lambda v, n: year(v, n)},
+    "11_compare_items": {"clean_dir": _dir(True), "as_of_month": lambda v, n: month(v, n),
+                         "year": lambda v, n: year(v, n)},
+}
+
+# Names IPython puts in a kernel's namespace, which are not parameters.
+_KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+
+
+def check(notebook: str, values: Mapping[str, Any]) -> types.SimpleNamespace:
+    """Validate `values` for `notebook`; returns them converted (paths resolved, quarter parsed).
+
+    Raises ParameterError naming the first bad parameter, or any unknown name. Touches nothing
+    on disk: the runner plans with it before any work starts.
+    """
+    spec = NOTEBOOK_PARAMETERS.get(notebook)
+    if spec is None:
+        raise ParameterError(f"未知笔记本 / unknown notebook {notebook!r}")
+    unknown = sorted(set(values) - set(spec))
+    if unknown:
+        raise ParameterError(f"{notebook} 没有参数 {', '.join(unknown)} / unknown parameter(s) "
+                             f"{', '.join(unknown)}; known: {', '.join(spec)}")
+    missing = sorted(set(spec) - set(values))
+    if missing:
+        raise ParameterError(f"{notebook} 缺少参数 / missing parameter(s): {', '.join(missing)}")
+    return types.SimpleNamespace(**{name: fn(values[name], name) for name, fn in spec.items()})
+
+
+def validate_parameters(namespace: Mapping[str, Any], notebook: str) -> types.SimpleNamespace:
+    """Validate a notebook's parameters straight from its global namespace.
+
+    Everything the parameters cell (and papermill's injected cell) defined is a plain value;
+    modules, functions, classes and IPython's own names are not parameters.
+    """
+    values = {
+        k: v for k, v in namespace.items()
+        if not k.startswith("_") and k not in _KERNEL_NAMES
+        and not isinstance(v, types.ModuleType | type) and not callable(v)
+    }
+    p = check(notebook, values)
+    for name, fn in NOTEBOOK_PARAMETERS[notebook].items():
+        if fn in (_out_dir, _results_dir):   # the notebook writes there
+            getattr(p, name).mkdir(parents=True, exist_ok=True)
+    return p
