@@ -3,12 +3,12 @@ report; every expected figure is computed by hand in the comments."""
 
 import textwrap
 
+import minsheng.analysis as explore
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import quality_report
 from matplotlib.figure import Figure
-from minsheng.analysis import explore
 from minsheng.catalogue import load_catalogue
 from minsheng.contracts import ledger as ledger_mod
 from minsheng.contracts.checks import QUARANTINE_COLUMNS
