@@ -22,7 +22,3 @@ def normalize_indicator_id(text: object) -> str | None:
         return None
     return f"{m.group(1)}{int(m.group(2)):02d}-{int(m.group(3)):02d}"
 
-
-def item_of(indicator_id: str) -> int:
-    """The item number an indicator id belongs to ('MS03-05' → 3)."""
-    return int(indicator_id[2:4])

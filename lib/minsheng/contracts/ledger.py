@@ -40,8 +40,13 @@ COLUMNS: dict[str, tuple[str, bool, str]] = {
 def _key_codes(df: pd.DataFrame) -> np.ndarray | None:
     """KEY as one int64 per row (equal keys ↔ equal codes), or None when the columns do not allow it.
 
-    Text columns are dictionary-encoded by arrow (hashed in C++), integer columns offset by their
-    minimum; the parts are combined in mixed radix (None if that could overflow).
+    The rule it serves: the ledger holds one row per indicator × district × month. Comparing
+    four columns of a million rows is slow, so each column becomes a small integer and the four
+    are read as the digits of one number: text columns are dictionary-encoded by arrow (hashed
+    in C++, missing → 0), integer columns offset by their minimum; the parts are combined in
+    mixed radix (digit i runs over column i's distinct values). None if that could overflow;
+    the caller then compares the columns themselves. Checked against a plain
+    `DataFrame.duplicated` on random frames in tests/test_fast_paths.py.
     """
     key = np.zeros(len(df), dtype=np.int64)
     span = 1
@@ -70,8 +75,8 @@ def _key_codes(df: pd.DataFrame) -> np.ndarray | None:
     return key
 
 
-def _one_row_per_key(df: pd.DataFrame) -> pd.Series:
-    """False on every row whose KEY occurs more than once.
+def one_row_per_key(df: pd.DataFrame) -> pd.Series:
+    """False on every row whose KEY occurs more than once (the ledger's uniqueness rule).
 
     On integer codes: when they increase strictly (a ledger in key order) no key repeats and
     nothing is hashed; otherwise duplicates are found on the int64 codes, not the strings.
@@ -96,9 +101,9 @@ def _schema() -> pa.DataFrameSchema:
         for name, (dtype, nullable, _) in COLUMNS.items()
     }
     # A custom check rather than unique=KEY: pandera's unique fails under pandas 3 ("stack").
-    one_row_per_key = pa.Check(_one_row_per_key, name="one_row_per_key",
-                               error="one row per indicator × district × month")
-    return pa.DataFrameSchema(cols, checks=[one_row_per_key], strict=True, name="ledger")
+    unique_key = pa.Check(one_row_per_key, name="one_row_per_key",
+                          error="one row per indicator × district × month")
+    return pa.DataFrameSchema(cols, checks=[unique_key], strict=True, name="ledger")
 
 
 LEDGER_SCHEMA = _schema()

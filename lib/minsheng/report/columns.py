@@ -135,7 +135,7 @@ INDICATOR_FIGURES = ["indicator_id", "indicator", "target_value", "unit", "value
                      "attainment", "expected", "gap_points", "status", "projection"]
 
 
-def summary(first: list[Col]) -> list[Col]:
+def summary_cols(first: list[Col]) -> list[Col]:
     """A roll-up's columns (items, units) after its own first columns."""
     status = labels("status")
     return first + cols("summary", "n_indicators", "n_reported", "n_meeting_schedule",
@@ -143,6 +143,6 @@ def summary(first: list[Col]) -> list[Col]:
         Col(f"n_{s}", status[s], INT) for s in STATUSES]
 
 
-def district_rank() -> list[Col]:
+def district_rank_cols() -> list[Col]:
     return cols("district_rank", "rank", "district", "n_indicators", "mean_attainment_capped",
                 "mean_gap_points", "n_behind")

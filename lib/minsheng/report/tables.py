@@ -41,16 +41,13 @@ def indicators(table: pd.DataFrame, columns: list[str] | None = None) -> pd.Data
 
 
 def items(frame: pd.DataFrame) -> pd.DataFrame:
-    return chinese(frame, C.summary([C.col("item_no", "item_rows"), C.col("item_name")]))
+    return chinese(frame, C.summary_cols([C.col("item_no", "item_rows"), C.col("item_name")]))
 
 
 def units(frame: pd.DataFrame) -> pd.DataFrame:
-    return chinese(frame, C.summary([C.col("unit", "unit_summary")]))
+    return chinese(frame, C.summary_cols([C.col("unit", "unit_summary")]))
 
 
 def district_rank(frame: pd.DataFrame) -> pd.DataFrame:
-    return chinese(frame, C.district_rank())
+    return chinese(frame, C.district_rank_cols())
 
-
-def district_detail(frame: pd.DataFrame) -> pd.DataFrame:
-    return chinese(frame, C.DISTRICT_DETAIL)

@@ -167,10 +167,10 @@ def workbook(data: BulletinData, issued_on: date) -> Workbook:
     wb.remove(wb.active)
     fills = _status_fills()
     _sheet(wb, "指标明细", data.table, C.INDICATOR_TABLE, fills, "B2")
-    _sheet(wb, "分项目", data.items, C.summary(
+    _sheet(wb, "分项目", data.items, C.summary_cols(
         [C.col("item_no"), C.col("item_name"), C.col("responsible_units", width=30)]), fills, "C2")
-    _sheet(wb, "分责任单位", data.units, C.summary([C.col("unit", "unit_summary")]), fills, "B2")
-    _sheet(wb, "分区县", data.district_rank, C.district_rank(), fills, "C2")
+    _sheet(wb, "分责任单位", data.units, C.summary_cols([C.col("unit", "unit_summary")]), fills, "B2")
+    _sheet(wb, "分区县", data.district_rank, C.district_rank_cols(), fills, "C2")
     _sheet(wb, "区县明细", data.district_detail, C.DISTRICT_DETAIL, fills, "A2")
     _quality_sheet(wb, data)
     _sheet(wb, "隔离数据", data.quarantine, C.QUARANTINE, fills, "A2")
