@@ -87,11 +87,9 @@ def step_clean(data: Path) -> dict:
     q = result.quality
     # the ledger for the roll-up step; written after the measurement
     result.ledger.to_parquet(data / "ledger.parquet", index=False)
-    return {"rows": int(q.get("rows_in", len(result.history))), "seconds": seconds,
-            "cpu_seconds": cpu, "peak_mb": peak,
-            "ledger_rows": len(result.ledger), "quarantined": int(q.get("rows_quarantined", -1)),
-            "revisions": int(q.get("revisions_applied", -1)),
-            "duplicates": int(q.get("rows_duplicate", -1))}
+    return {"rows": q.rows_in, "seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak,
+            "ledger_rows": len(result.ledger), "quarantined": q.rows_quarantined,
+            "revisions": q.revisions_applied, "duplicates": q.rows_duplicate}
 
 
 def step_rollup(data: Path) -> dict:

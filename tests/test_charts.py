@@ -13,7 +13,7 @@ from minsheng.rules.status import STATUSES
 
 
 def items_frame():
-    counts = {"completed": [1, 0], "ahead": [2, 1], "on_track": [0, 3], "lagging": [1, 0],
+    counts = {"completed": [1, 0], "on_schedule": [2, 1], "slightly_behind": [0, 3], "lagging": [1, 0],
               "severely_lagging": [0, 2], "no_data": [1, 1]}
     frame = pd.DataFrame({"item_no": [1, 2], "item_name": ["城市居住品质提升", "扩面提质“15分钟高品质生活服务圈”"]})
     for s, n in counts.items():
@@ -29,15 +29,19 @@ def item_rows():
         "kind": ["increment", "increment", "daily_average", "directional", "coverage"],
         "attainment": [0.35, 2.6, 0.95, 1.0, np.nan],
         "expected": [0.7, 0.7, 1.0, 1.0, 0.75],
-        "status": ["severely_lagging", "completed", "on_track", "ahead", "no_data"],
+        "status": ["severely_lagging", "completed", "slightly_behind", "on_schedule", "no_data"],
     })
 
 
 def rank_frame():
-    return pd.DataFrame({"rank": [1, 2, 3, 4], "district": ["万州区", "石柱土家族自治县", "涪陵区", "城口县"],
-                         "n_indicators": [3, 3, 2, 1],
+    return pd.DataFrame({"rank": pd.array([1, 2, 3, pd.NA], dtype="Int64"),
+                         "district": ["万州区", "石柱土家族自治县", "涪陵区", "城口县"],
+                         "n_indicators": [3, 3, 2, 1], "n_shared": [2, 2, 2, 0],
                          "mean_attainment_capped": [0.9, 0.7, 0.5, np.nan],
-                         "mean_gap_points": [5.0, -12.0, -35.0, np.nan], "n_behind": [0, 1, 2, 0]})
+                         "mean_expected": [0.85, 0.82, 0.85, np.nan],
+                         "mean_gap_capped": [5.0, -12.0, -35.0, np.nan],
+                         "status": ["on_schedule", "lagging", "severely_lagging", "no_data"],
+                         "n_behind": [0, 1, 2, 0]})
 
 
 FIGURES = {
@@ -111,9 +115,9 @@ def test_bullet_chart_marks_schedule_target_and_overflow():
     assert any(ln.get_linestyle() == "--" and ln.get_xdata()[0] == 1.0 for ln in ax.lines)
 
 
-def test_district_colours_follow_status_thresholds():
-    status = charts.district_status(rank_frame()).astype(str).tolist()
-    assert status == ["ahead", "lagging", "severely_lagging", "no_data"]
+def test_district_colours_are_the_ranked_status():
+    # the colour is the status the ranking computed (from the capped gap), never recomputed
+    status = rank_frame()["status"].tolist()
     fig = charts.district_ranking(rank_frame())
     colours = [to_hex(p.get_facecolor()) for p in _bars(fig)]
     pal = charts.palette()

@@ -34,6 +34,16 @@ TITLE = "重庆市2026年重点民生实事月调度表"
 
 # ───────────────────────────────────────────── writing submissions the ways units do
 
+# The tiny catalogue's reporting units (tests/conftest.py): a file's 填报单位 line names the
+# unit whose indicators it holds, as a real submission does.
+UNIT_OF = {"MS01": "市住房城乡建设委", "MS02": "市卫生健康委", "MS03": "市教委", "MS04": "市公安局"}
+
+
+def unit_of(rows: list[dict]) -> str:
+    units = {UNIT_OF.get(str(r.get("指标编号", "")).upper()[:4]) for r in rows} - {None}
+    return units.pop() if len(units) == 1 else "市住房城乡建设委"
+
+
 def _cells(row: dict, header: list[str]) -> list:
     unknown = set(row) - set(header)
     assert not unknown, f"columns not in this header: {unknown}"
@@ -41,10 +51,12 @@ def _cells(row: dict, header: list[str]) -> list:
 
 
 def write_csv(path: Path, rows: list[dict], *, header: list[str] = HEADER, title: bool = True,
-              meta: str | None = "填报单位：市住房城乡建设委", notes: tuple[str, ...] = (),
+              meta: str | None = "auto", notes: tuple[str, ...] = (),
               encoding: str = "utf-8", blank_lines: int = 0) -> Path:
     """A CSV as Excel saves the form: title line, 填报单位 line, header, rows, notes."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if meta == "auto":
+        meta = f"填报单位：{unit_of(rows)}"
     with open(path, "w", encoding=encoding, newline="") as fh:
         w = csv.writer(fh, lineterminator="\r\n")
         pad = [""] * (len(header) - 1)
@@ -71,7 +83,7 @@ def write_xlsx(path: Path, rows: list[dict], *, header: list[str] = HEADER, meta
     ws.title = sheet
     ws.cell(1, 1, TITLE)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
-    for j, v in enumerate(meta or ["填报单位：", "市住房城乡建设委"], start=1):
+    for j, v in enumerate(meta or ["填报单位：", unit_of(rows)], start=1):
         ws.cell(2, j, v)
     for j, h in enumerate(header, start=1):
         ws.cell(3, j, h)
@@ -294,8 +306,8 @@ def test_percent_fraction_and_percent_sign(raw, tiny_catalogue):
     write_csv(raw / "a.csv", [
         row(code="MS02-01", district="全市", cum="0.55"),                  # level, %, target 55
         row(code="MS02-01", district="全市", month="2026-04", cum="56%"),
-        row(code="MS01-02", district="全市", cum="55%"),                    # 部: % makes no sense
     ])
+    write_csv(raw / "b.csv", [row(code="MS01-02", district="全市", cum="55%")])  # 部: no %
     result = run(raw, tiny_catalogue)
     march = one_value(result, "MS02-01", "全市", 3)
     assert march["value"] == 55 and march["flags"] == "PERCENT_SCALED"
@@ -474,17 +486,19 @@ def test_rejected_files_are_listed_and_the_rest_cleaned(raw, tiny_catalogue, mon
     wb = openpyxl.Workbook()
     wb.save(raw / "empty.xlsx")
     (raw / "notes.txt").write_text("说明", encoding="utf-8")
-    (raw / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (raw / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")  # a truncated .xls
     (raw / "noheader.csv").write_text("a,b,c\n1,2,3\n", encoding="utf-8")
-    (raw / ".DS_Store").write_bytes(b"\x00")      # hidden: ignored, not rejected
-    (raw / "~$good.xlsx").write_bytes(b"\x00")    # Office lock file: ignored
+    (raw / ".DS_Store").write_bytes(b"\x00")      # hidden: not read, listed
+    (raw / "~$good.xlsx").write_bytes(b"\x00")    # Office lock file: not read, listed
     result = run(raw, tiny_catalogue)
     rejected = {r.file: r.reason_code for r in result.quality.files_rejected}
     assert rejected == {"blank.csv": "FILE_EMPTY", "corrupt.xlsx": "FILE_UNREADABLE",
                         "empty.csv": "FILE_EMPTY", "empty.xlsx": "FILE_EMPTY",
                         "noheader.csv": "FILE_NO_HEADER", "notes.txt": "FILE_TYPE",
-                        "old.xls": "FILE_TYPE"}
+                        "old.xls": "FILE_UNREADABLE"}
     assert all(r.reason for r in result.quality.files_rejected)
+    assert {r.file: r.reason_code for r in result.quality.files_skipped} == {
+        ".DS_Store": "SKIP_FILE_HIDDEN", "~$good.xlsx": "SKIP_FILE_LOCK"}
     assert result.quality.files_read == 1 and len(result.ledger) == 1
 
 

@@ -7,7 +7,7 @@ import pytest
 from conftest import quality_report
 from minsheng.contracts import store
 from minsheng.contracts.quality import QualityReport, QualityReportError
-from minsheng.contracts.quality import read as read_quality
+from minsheng.contracts.quality import read_report as read_quality
 from minsheng.run.cli import EXIT_FAILED, main
 
 

@@ -128,7 +128,7 @@ def test_attainment_and_rollups(ws):
 def test_trajectory(ws):
     t = explore.trajectory(ws, "MS01-01", 6).set_index("month")
     assert t.loc[3, "value"] == 21 and t.loc[3, "expected_value"] == pytest.approx(25)
-    assert t.loc[6, "target"] == 100 and t.loc[6, "status"] == "on_track"
+    assert t.loc[6, "target"] == 100 and t.loc[6, "status"] == "slightly_behind"
     lvl = explore.trajectory(ws, "MS01-02", 6).set_index("month")
     assert np.isnan(lvl.loc[2, "value"]) and lvl.loc[2, "status"] == "no_data"
     assert lvl.loc[6, "expected_value"] == pytest.approx(47.5)  # 40 + 0.5 × (55 − 40)
@@ -141,8 +141,8 @@ def test_trajectory(ws):
 
 def test_status_history(ws):
     h = explore.status_history(ws, 1, [3, 6]).set_index("indicator_id")
-    assert h.loc["MS01-01", 3] == "on_track"     # 21 % vs 25 % due: 4 behind
-    assert h.loc["MS01-02", 3] == "on_track"     # 20 % vs 25 %
+    assert h.loc["MS01-01", 3] == "slightly_behind"     # 21 % vs 25 % due: 4 behind
+    assert h.loc["MS01-02", 3] == "slightly_behind"     # 20 % vs 25 %
     assert h.loc["MS01-02", 6] == "lagging"      # 40 % vs 50 %: exactly 10 behind
     assert h.loc["MS01-03", 6] == "no_data"
 
@@ -280,10 +280,10 @@ def test_progress_notes(ws):
 def test_zh(ws):
     z = explore.zh(explore.trajectory(ws, "MS01-01", 6))
     assert list(z.columns[:3]) == ["指标编号", "指标", "计量单位"]
-    assert z["完成率"].iloc[-1] == "48.0%" and z["进度状态"].iloc[-1] == "符合序时进度"
+    assert z["完成率"].iloc[-1] == "48.0%" and z["进度状态"].iloc[-1] == "略低于序时进度"
     assert z["差距（百分点）"].iloc[-1] == "-2.0"
     h = explore.zh(explore.status_history(ws, 1, [6]))
-    assert h["6月"].tolist() == ["符合序时进度", "滞后", "未报送"]
+    assert h["6月"].tolist() == ["略低于序时进度", "滞后", "未报送"]
     g = explore.zh(explore.gap_matrix(ws, 6))
     assert g["6月"].tolist() == ["-6.0", "0.0"]
     t = explore.zh(explore.trace(ws, "MS01-01", "涪陵区", 6))

@@ -1,4 +1,5 @@
-"""Chinese text renders in charts, PDF and DOCX with the bundled Simplified Chinese font."""
+"""Chinese fonts by role: the charts' single-face file, the PDF's free stand-ins (installed,
+the Simplified Chinese face of each file), the DOCX's office names from settings.yaml."""
 
 import io
 import warnings
@@ -8,19 +9,19 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
+from fontTools.ttLib import TTCollection, TTFont
 from minsheng.catalogue import load_catalogue
 from minsheng.report import fonts
 
+SAMPLE = "重庆民生实事区县严重滞后序时进度"
 
-def test_font_is_a_single_face_simplified_chinese_otf():
-    from fontTools.ttLib import TTFont
 
+def test_chart_font_is_a_single_face_simplified_chinese_otf():
     path = fonts.font_path()
-    assert path.suffix == ".otf"      # not a .ttc collection
+    assert path.suffix == ".otf"      # not a .ttc collection: matplotlib reads only face 0
     font = TTFont(str(path))
-    cmap = font.getBestCmap()
-    assert all(ord(ch) in cmap for ch in "重庆民生实事区县")
-    assert font["name"].getDebugName(16) == fonts.FAMILY   # typographic family name
+    assert all(ord(ch) in font.getBestCmap() for ch in SAMPLE)
+    assert font["name"].getDebugName(1) == fonts.FAMILY
     from matplotlib import font_manager
 
     assert font_manager.FontProperties(fname=str(path)).get_name() == fonts.FAMILY
@@ -53,31 +54,63 @@ def test_seaborn_theme_keeps_the_font():
     assert matplotlib.rcParams["font.sans-serif"][0] == fonts.FAMILY
 
 
-def test_pdf_embeds_the_font():
-    weasyprint = pytest.importorskip("weasyprint")
-    from pypdf import PdfReader
-
-    html = (f"<style>{fonts.css_font_face()} body {{ font-family: '{fonts.FAMILY}'; }}</style>"
-            "<p>重庆市重点民生实事第三季度推进情况通报</p>")
-    pdf = weasyprint.HTML(string=html).write_pdf()
-    reader = PdfReader(io.BytesIO(pdf))
-    names = set()
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            names.add(str(font.get_object()["/BaseFont"]))
-    # A subset is embedded: "/ABCDEF+Noto-Sans-CJK-SC"
-    assert any(n.split("+")[-1].replace("-", "") == fonts.FAMILY.replace(" ", "") for n in names), names
-    assert "重庆市" in reader.pages[0].extract_text()
+@pytest.mark.parametrize("role", fonts.ROLES)
+def test_the_pdf_stand_in_of_each_role_is_installed_in_simplified_chinese(role):
+    face = fonts.STAND_INS[role]
+    if not face.path.exists():
+        pytest.fail(f"{face.path} missing: the PDF sets {fonts.ROLE_NAMES[role]} in "
+                    f"{face.fallback}; install {face.package} (make setup as root)")
+    faces = (TTCollection(str(face.path)).fonts if face.path.suffix == ".ttc"
+             else [TTFont(str(face.path))])
+    mine = [f for f in faces if f["name"].getDebugName(1) == face.family]
+    assert len(mine) == 1, [f["name"].getDebugName(1) for f in faces]
+    assert mine[0]["OS/2"].usWeightClass == face.weight
+    assert all(ord(ch) in mine[0].getBestCmap() for ch in SAMPLE)
+    assert fonts.pdf_family(role).startswith(f"'{face.family}'")
 
 
-def test_docx_sets_east_asian_font():
+def test_pdf_uses_the_pypi_faces_only_where_a_stand_in_is_missing(monkeypatch, tmp_path):
+    assert fonts.missing_faces() == [] and fonts.pdf_font_faces() == ""
+    moved = fonts.Face("LXGW WenKai", 400, tmp_path / "none.ttf", "fonts-lxgw-wenkai",
+                       fonts.SERIF_FAMILY)
+    monkeypatch.setitem(fonts.STAND_INS, "kai", moved)
+    assert fonts.missing_faces() == [("kai", "fonts-lxgw-wenkai")]
+    assert fonts.pdf_family("kai") == "'Noto Serif SC'"
+    assert fonts.pypi_font(fonts.SERIF_FAMILY).as_uri() in fonts.pdf_font_faces()
+
+
+def test_office_font_profiles_come_from_settings():
+    assert fonts.office_fonts() == {"title": "方正小标宋简体", "body": "仿宋_GB2312", "hei": "黑体",
+                                    "kai": "楷体_GB2312", "song": "宋体"}
+    newer = fonts.office_fonts("windows")
+    assert (newer["body"], newer["kai"]) == ("仿宋", "楷体")
+    with pytest.raises(KeyError, match="no profile 'mac'"):
+        fonts.office_fonts("mac")
+
+
+def test_screen_fonts_name_the_office_font_first_then_the_free_ones():
+    body = fonts.screen_family("body")
+    assert body.startswith("'仿宋_GB2312'") and "'Noto Serif CJK SC'" in body
+    assert body.endswith("serif") and body.count("'仿宋_GB2312'") == 1
+
+
+def test_fontconfig_aliases_map_office_names_to_stand_ins():
+    conf = fonts.fontconfig_aliases()
+    for role, name in fonts.office_fonts().items():
+        assert f"<string>{name}</string>" in conf
+        assert f"<string>{fonts.STAND_INS[role].family}</string>" in conf
+
+
+def test_docx_font_covers_latin_and_east_asian_and_drops_theme_fonts():
     from docx import Document
     from docx.oxml.ns import qn
 
     doc = Document()
-    fonts.set_docx_font(doc.styles["Normal"])
+    normal = doc.styles["Normal"]
+    fonts.set_docx_font(normal, "仿宋_GB2312")
+    rfonts = normal.element.rPr.find(qn("w:rFonts"))
+    assert {rfonts.get(qn(f"w:{a}")) for a in ("ascii", "hAnsi", "eastAsia", "cs")} == {"仿宋_GB2312"}
+    assert rfonts.get(qn("w:eastAsiaTheme")) is None
     run = doc.add_paragraph().add_run("民生实事")
-    fonts.set_docx_font(run)
-    rfonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
-    assert rfonts.get(qn("w:eastAsia")) == fonts.FAMILY
-    assert run.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == fonts.FAMILY
+    fonts.set_docx_font(run, "黑体")
+    assert run.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "黑体"

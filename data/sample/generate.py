@@ -1,21 +1,33 @@
-"""Generate the sample unit submissions (data/sample/raw/) and their clean truth (truth.csv).
+"""Generate practice unit submissions (月调度表) for a year's catalogue, and their clean truth.
 
-    .venv/bin/python data/sample/generate.py            # rewrite raw/ and truth.csv
-    .venv/bin/python data/sample/generate.py --summary  # … and print the README tables
-    .venv/bin/python data/sample/generate.py --profile reference   # data/reference/ (nbval input)
+    .venv/bin/python data/sample/generate.py                     # latest catalogue → build/sample-<year>/
+    .venv/bin/python data/sample/generate.py --year 2027         # data/targets/2027.yaml
+    .venv/bin/python data/sample/generate.py --catalogue my.yaml --seed 7 --months 12 --out build/x
+    .venv/bin/python data/sample/generate.py --year 2026 --force # rewrite the shipped data/sample/
+    .venv/bin/python data/sample/generate.py --profile reference --year 2026 --force  # data/reference/
 
-Monthly submissions (月调度表) January–October 2026 from every reporting unit of the
-catalogue, laid out like the office template and messy the way hand-filled sheets are.
-Every defect is injected on purpose, logged, counted in README.md and marked in truth.csv.
+Monthly submissions from every reporting unit of the catalogue, January to `--months`
+(default: the profile's), laid out like the office template and messy the way hand-filled
+sheets are. Every defect is injected on purpose, logged and marked in truth.csv.
 
-Two run profiles (`RUN_PROFILES`): `sample` (the default, data/sample/) and `reference`
-(data/reference/: a small fixed full-year set the notebooks' stored outputs are computed
-from; another seed, six districts, a designed year end and one defect of each kind; see
-data/reference/README.md). `--out/--seed/--months` override a profile's settings.
+Any catalogue in the documented form works (docs/catalogue.md): year, ids, districts, units,
+plans and kinds all come from it. Each indicator gets a designed status at the end of
+September and a trajectory from its kind and plan; the shipped sample's hand design
+(`NOTICE_DESIGN`, the notice 渝府办发〔2026〕12号) applies only to a catalogue of that notice.
+Offices named for a habit or a slip (a missed month, a resubmission, …) that a catalogue does
+not have are stood in for by one of its own reporting units.
 
-Deterministic: one seed, child generators keyed by indicator id / purpose (so adding an
-indicator to the catalogue does not reshuffle the others), fixed workbook properties and
-fixed zip timestamps. Running twice writes byte-identical files.
+Two run profiles (`RUN_PROFILES`): `sample` (data/sample/ for 2026) and `reference`
+(data/reference/: a small full-year set the notebooks' stored outputs are computed from;
+six districts, a designed year end and one defect of each kind; data/reference/README.md).
+`--seed/--months` override a profile's settings. Output goes to build/<profile>-<year>/
+unless `--out` names a folder; the shipped folder is written only when asked (`--force`,
+or `--out data/sample`).
+
+Deterministic: one seed (default: the notice's date for `sample`, 31 December for
+`reference`), child generators keyed by indicator id / purpose (so adding an indicator does
+not reshuffle the others), fixed workbook properties and zip timestamps. Running twice writes
+byte-identical files.
 """
 
 from __future__ import annotations
@@ -26,7 +38,9 @@ import copy
 import csv
 import datetime as dt
 import io
+import re
 import shutil
+import sys
 import zipfile
 import zlib
 from collections import Counter, defaultdict
@@ -39,24 +53,28 @@ import numpy as np
 import pandas as pd
 import yaml
 from minsheng import config
-from minsheng.catalogue import Catalogue, districts, load_catalogue
+from minsheng.catalogue import Catalogue, CatalogueError, districts, resolve_catalogue
+from minsheng.catalogue.kinds import ADDITIVE_KINDS, KIND_TABLE
+from minsheng.intake.template import form_title
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 HERE = Path(__file__).resolve().parent
+# The run's settings, set by `use()` from the profile and the catalogue.
 RAW = HERE / "raw"
 TRUTH = HERE / "truth.csv"
+SEED = 0
+YEAR = 0
+TITLE = ""
+MONTHS: list[int] = []
+UNITS: list[str] = []            # the catalogue's reporting units, in catalogue order
+PLANS: dict[str, dict[str, list[float]]] = {}
 
-SEED = 20260307          # the notice's date (渝府办发〔2026〕12号, 2026-03-07)
-YEAR = 2026
-LAST_MONTH = 10          # as of 2026-11-29 October is the last month reported
-MONTHS = list(range(1, LAST_MONTH + 1))
+LAST_MONTH = 10          # the sample: as of 2026-11-29 October is the last month reported
 Q3 = 9
 CITY = districts.CITYWIDE
-
-TITLE = f"重庆市{YEAR}年重点民生实事月调度表"
 HEADERS = ["指标编号", "项目名称", "指标名称", "计量单位", "年度目标", "区县", "统计月份", "本月完成",
            "累计完成", "上年末基数", "年度任务", "进展情况", "备注", "填报单位", "填报日期"]
 # truth field → template column (defect codes are "<field>:<code>")
@@ -79,7 +97,9 @@ PSEUDO_POPULATION = {
 SHORT_NAMES = {"石柱土家族自治县": "石柱县", "秀山土家族苗族自治县": "秀山县",
                "酉阳土家族苗族自治县": "酉阳县", "彭水苗族土家族自治县": "彭水县"}
 
-# ───────────────────────────────────────────── design per indicator
+# ───────────────────────────────────────────── the shipped sample's hand design
+# For the notice 渝府办发〔2026〕12号 only (NOTICE_DESIGN below); any other catalogue gets
+# `default_design` per indicator and none of these tables.
 # (designed status at the end of Q3, monthly profile, district weighting)
 # status: completed | ahead | on_track | lagging | severe | text_only
 # profile: monthly increment shape (PROFILES), or explicit / daily / directional / derived.
@@ -188,6 +208,37 @@ TEXT_ONLY_STAGES = {1: "方案设计中", 2: "方案设计中", 3: "可研报告
                     11: "已进场施工", 12: "主体结构施工中，计划明年建成投用"}
 MILESTONE_TEXT = {1: "已完成需求调研", 2: "方案设计已通过专家评审", 3: "开发建设完成，准备试运行",
                   4: "系统试运行中", 5: "平台正式上线运行"}
+FRACTION_PERCENT = ("市民政局", "MS06-10", 6)   # from June a new clerk types 0.912 for 91.2 %
+
+
+@dataclass(frozen=True)
+class Design:
+    """A hand design of the sample for one notice; the empty design is every table empty."""
+
+    notice: str | None = None
+    indicators: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    level_baseline: dict[str, float] = field(default_factory=dict)
+    covers: dict[str, str] = field(default_factory=dict)
+    precovered: dict[str, list[str]] = field(default_factory=dict)
+    level_of: dict[str, str] = field(default_factory=dict)
+    q3_override: dict[str, int] = field(default_factory=dict)
+    explicit: dict[str, list[int]] = field(default_factory=dict)
+    directional_baseline: float | None = None     # the reference amount (前三年平均)
+    directional_unit: str | None = None           # the unit the amount is written in
+    directional_target: str | None = None         # 年度目标 as the directional row writes it
+    milestone_text: dict[int, str] = field(default_factory=dict)
+    fraction_percent: tuple[str, str, int] | None = None
+
+
+NOTICE_DESIGN = Design(
+    notice="渝府办发〔2026〕12号", indicators=DESIGN, level_baseline=LEVEL_BASELINE, covers=COVERS,
+    precovered=PRECOVERED, level_of=LEVEL_OF, q3_override=Q3_OVERRIDE, explicit=EXPLICIT,
+    directional_baseline=DIRECTIONAL_BASELINE, directional_unit=DIRECTIONAL_UNIT,
+    directional_target="较前三年平均同比下降", milestone_text=MILESTONE_TEXT,
+    fraction_percent=FRACTION_PERCENT)
+D = Design()    # the design in force (set by `use`)
+# Without a design: the reference amount of a directional target, in the catalogue's unit.
+DEFAULT_DIRECTIONAL_BASELINE = 10000.0
 
 # Gap to 序时进度 at Q3 (percentage points) each designed status aims for.
 BANDS = {"ahead": (3, 14), "on_track": (-7, -2), "lagging": (-24, -13), "severe": (-48, -35)}
@@ -236,8 +287,7 @@ UNIT_STYLE: dict[str, dict[str, Any]] = {
 }
 MISSED = ("市残联", 5)
 REVISED = ("市民政局", 6)
-VERY_LATE = ("市文化旅游委", 6, dt.date(2026, 7, 28))
-FRACTION_PERCENT = ("市民政局", "MS06-10", 6)   # from June a new clerk types 0.912 for 91.2 %
+VERY_LATE = ("市文化旅游委", 6, (7, 28))       # June's file on 28 July
 REVISED_FIGURES = 8      # figures the resubmission corrects
 LATE_SHARE = 0.08        # chance a file comes after the 5th (besides the units that are always late)
 
@@ -247,15 +297,16 @@ LATE_SHARE = 0.08        # chance a file comes after the 5th (besides the units 
 class RunProfile:
     """What one run writes. `sample` is data/sample/ byte for byte; `reference` is data/reference/."""
 
-    out: Path                              # raw/ and truth.csv are written here
-    seed: int
+    out: Path                              # the shipped folder (written with --force)
+    seed: str                              # default seed: "issued" (the notice's date) | "year_end"
     last_month: int                        # months 1..last_month are reported
     districts: tuple[str, ...] | None      # by-district rows only for these (None: all 38)
     unit_style: dict[str, dict[str, Any]]  # how each office fills the sheet (absent: the template)
     missed: tuple[str, int]                # a unit that sends nothing for a month
     revised: tuple[str, int]               # a unit that resubmits a month …
     revised_figures: int                   # … correcting this many figures
-    very_late: tuple[str, int, dt.date]    # one file far past the due day
+    very_late: tuple[str, int, Any]        # one file far past the due day: (unit, month, (month, day)),
+                                           # the date itself once `use` has run
     late_share: float
     defects: str                           # "sample": the full catalogue; "reference": one of each kind
     year_end: bool                         # design Q4 towards a year-end outcome (YEAR_END_RULE)
@@ -264,31 +315,55 @@ class RunProfile:
 
 RUN_PROFILES = {
     "sample": RunProfile(
-        out=HERE, seed=SEED, last_month=LAST_MONTH, districts=None, unit_style=UNIT_STYLE,
+        out=HERE, seed="issued", last_month=LAST_MONTH, districts=None, unit_style=UNIT_STYLE,
         missed=MISSED, revised=REVISED, revised_figures=REVISED_FIGURES, very_late=VERY_LATE,
         late_share=LATE_SHARE, defects="sample", year_end=False, truth=True),
     # A small fixed full-year set for the notebooks' stored outputs (nbval): every indicator,
     # by-district rows for three central and three outer districts, plain template files
     # except one unit's system CSV export, and one defect of each kind (data/reference/README.md).
     "reference": RunProfile(
-        out=HERE.parent / "reference", seed=20261231, last_month=12,
+        out=HERE.parent / "reference", seed="year_end", last_month=12,
         districts=("渝中区", "沙坪坝区", "渝北区", "万州区", "江津区", "酉阳土家族苗族自治县"),
         unit_style={"市红十字会": {"format": "csv_utf8", "month": "iso", "date": "iso"}},
         missed=("市发展改革委", 7), revised=("市民政局", 9), revised_figures=3,
-        very_late=("市委社会工作部", 4, dt.date(2026, 5, 20)), late_share=0.0,
+        very_late=("市委社会工作部", 4, (5, 20)), late_share=0.0,
         defects="reference", year_end=True, truth=False),
 }
 RUN = RUN_PROFILES["sample"]
 
 
-def use(profile: RunProfile) -> None:
-    """Make `profile` the run's settings (and SEED, MONTHS, RAW, TRUTH, which derive from it)."""
-    global RUN, SEED, MONTHS, RAW, TRUTH
-    RUN = profile
-    SEED = profile.seed
+def default_seed(profile: RunProfile, cat: Catalogue) -> int:
+    """The notice's date as yyyymmdd (20260307), else 1 January; 31 December for `year_end`."""
+    if profile.seed == "year_end":
+        return cat.year * 10000 + 1231
+    issued = (yaml.safe_load(cat.path.read_text(encoding="utf-8")) or {}).get("issued")
+    return int(issued.strftime("%Y%m%d")) if isinstance(issued, dt.date) else cat.year * 10000 + 101
+
+
+def use(profile: RunProfile, cat: Catalogue, out: Path, seed: int) -> None:
+    """Make `profile` and `cat` the run's settings, writing under `out` with `seed`.
+
+    Offices the profile names that `cat` does not have are replaced by stand-ins (`stand_in`).
+    """
+    global RUN, SEED, MONTHS, RAW, TRUTH, YEAR, TITLE, UNITS, PLANS, D
+    SEED, YEAR, TITLE = seed, cat.year, form_title(cat)
+    UNITS = list(dict.fromkeys(cat.indicators["reporting_unit"]))
+    PLANS = cat.plans
+    D = NOTICE_DESIGN if cat.notice == NOTICE_DESIGN.notice else Design()
     MONTHS = list(range(1, profile.last_month + 1))
-    RAW = profile.out / "raw"
-    TRUTH = profile.out / "truth.csv"
+    RAW, TRUTH = out / "raw", out / "truth.csv"
+    (late_unit, late_month, (m, d)) = profile.very_late
+    RUN = replace(profile, missed=(stand_in(profile.missed[0]), profile.missed[1]),
+                  revised=(stand_in(profile.revised[0]), profile.revised[1]),
+                  very_late=(stand_in(late_unit), late_month, dt.date(YEAR + (m < late_month), m, d)))
+
+
+def stand_in(unit: str) -> str:
+    """`unit` if it reports in this catalogue, else one of its reporting units (chosen by the
+    seed and the name, so the same office always gets the same stand-in)."""
+    if unit in UNITS or not UNITS:
+        return unit
+    return UNITS[int(rng_for("stand_in", unit).integers(len(UNITS)))]
 
 
 def rng_for(*key: object) -> np.random.Generator:
@@ -338,14 +413,18 @@ def expected_q3(ind: pd.Series, cat: Catalogue) -> float:
 
 def shape(profile: str, rng: np.random.Generator) -> np.ndarray:
     """Cumulative shape Jan..Dec normalised to 1 at Q3 (September)."""
-    w = np.array(PROFILES[profile], dtype=float) * rng.lognormal(0, 0.12, 12)
+    w = np.array(profile_weights(profile), dtype=float) * rng.lognormal(0, 0.12, 12)
     cum = np.cumsum(w)
     return cum / cum[Q3 - 1]
 
 
 def q3_value(target: float, base: float, step: float, e9: float, status: str,
              rng: np.random.Generator, iid: str) -> float:
-    """A quantised Q3 value whose attainment gap lies inside the designed status band."""
+    """A quantised Q3 value whose attainment gap lies inside the designed status band.
+
+    A hand-designed status that no value can reach stops the run; a default one (a small
+    target: 3 milestones, 5 districts) takes the reachable value nearest to the band.
+    """
     if status == "completed":
         lo, hi = 1.0, 1.12
     else:
@@ -355,8 +434,10 @@ def q3_value(target: float, base: float, step: float, e9: float, status: str,
     want = rng.uniform(lo + (hi - lo) * 0.2, hi - (hi - lo) * 0.2)
     span = target - base
     cands = np.arange(np.ceil((base + lo * span) / step), np.floor((base + hi * span) / step) + 1)
-    if len(cands) == 0:
+    if len(cands) == 0 and iid in D.indicators:
         raise SystemExit(f"{iid}: no value at step {step} gives a '{status}' gap; change DESIGN")
+    if len(cands) == 0:
+        cands = np.arange(np.ceil(base / step), np.floor((base + span) / step) + 1)
     best = cands[np.argmin(np.abs(cands * step - (base + want * span)))]
     return quantize(best * step, step)
 
@@ -418,6 +499,7 @@ class Block:
     text: list[list[str | None]]
     remark: list[list[str | None]]
     year_end: str | None = None   # designed year-end outcome (profiles with year_end only)
+    design: str = ""              # designed status at Q3
 
 
 def build_blocks(cat: Catalogue, central: list[str]) -> dict[str, Block]:
@@ -430,32 +512,45 @@ def build_blocks(cat: Catalogue, central: list[str]) -> dict[str, Block]:
         PROFILES["holiday"] = list(np.diff([0.0, *fr]))
     blocks: dict[str, Block] = {}
     # sources of derived indicators first
-    order = sorted(ind_tab.index, key=lambda i: (i in COVERS or i in LEVEL_OF, i))
+    order = sorted(ind_tab.index, key=lambda i: (i in D.covers or i in D.level_of, i))
     for iid in order:
         ind = ind_tab.loc[iid]
         rng = rng_for("indicator", iid)
-        status, profile, weighting = DESIGN.get(iid) or default_design(ind, rng)
+        status, profile, weighting = D.indicators.get(iid) or default_design(ind, rng)
         # Coverage counts districts of the whole city (of 38, of the nine central ones): with a
-        # district subset it is reported as one 全市 row holding the count.
-        if ind["by_district"] and not (RUN.districts and ind["kind"] == "coverage"):
+        # district subset it is reported as one 全市 row holding the count. A kind that is not
+        # additive (a rate, a daily average) is one 全市 row: the city figure is never a sum.
+        additive = ind["kind"] in ADDITIVE_KINDS
+        if ind["by_district"] and additive and not (RUN.districts and ind["kind"] == "coverage"):
             names = central if "中心城区" in ind["item_name"] else all_districts
         else:
             names = [CITY]
-        blocks[iid] = make_block(cat, ind, names, status, profile, weighting, rng, blocks,
-                                 set(central))
+        block = make_block(cat, ind, names, status, profile, weighting, rng, blocks, set(central))
+        block.design = str(status)
+        blocks[iid] = block
     return {i: blocks[i] for i in ind_tab.index}
 
 
 def default_design(ind: pd.Series, rng: np.random.Generator) -> tuple[str, str, str]:
-    """For an indicator added to the catalogue after DESIGN was written."""
-    status = rng.choice(["ahead", "on_track", "on_track", "lagging", "severe"])
-    kind = ind["kind"]
-    if kind == "daily_average":
-        return status, "daily", "pop"
-    if kind == "directional":
-        return "ahead", "directional", "pop"
-    profile = {"back_loaded": "s_curve", "holiday": "holiday"}.get(ind["plan"], "steady")
-    return str(status), profile, "pop"
+    """An indicator without a hand design: a status drawn by its own generator, a trajectory
+    from its kind (KIND_TABLE) and its plan, weights by pseudo-population."""
+    status = str(rng.choice(["ahead", "on_track", "on_track", "lagging", "severe"]))
+    kind = KIND_TABLE[ind["kind"]]
+    if not kind.scheduled:      # judged against a level all year: a daily average, a direction
+        return (status, "daily", "pop") if kind.ratio else ("ahead", "directional", "pop")
+    plan = ind["plan"]
+    return status, (f"plan:{plan}" if isinstance(plan, str) else "steady"), "pop"
+
+
+def profile_weights(profile: str) -> list[float]:
+    """Monthly weights of a profile; `plan:<name>` follows the catalogue's plan (a quarter's
+    share spread evenly over its months), with a floor so that no month is empty."""
+    if not profile.startswith("plan:"):
+        return PROFILES[profile]
+    (period, fractions), = PLANS[profile.split(":", 1)[1]].items()
+    steps = np.diff([0.0, *fractions])
+    monthly = steps if period == "monthly" else np.repeat(steps / 3, 3)
+    return list(monthly + 0.02)
 
 
 def make_block(cat, ind, names, status, profile, weighting, rng, done, central) -> Block:
@@ -479,8 +574,8 @@ def make_block(cat, ind, names, status, profile, weighting, rng, done, central) 
             w = np.ones(n)   # every district (or central district) is required once
         elif weighting == "fill":
             # the indicator a coverage counts: one per district not covered before the year
-            covered_by = [k for k, v in COVERS.items() if v == iid]
-            pre = set(PRECOVERED.get(covered_by[0], [])) if covered_by else set()
+            covered_by = [k for k, v in D.covers.items() if v == iid]
+            pre = set(D.precovered.get(covered_by[0], [])) if covered_by else set()
             w = np.array([0.0 if d in pre else 1.0 for d in names])
             if round(w.sum()) != round(target):   # (a district subset) allot by population
                 w = district_weights(names, "pop", central)
@@ -498,9 +593,9 @@ def make_block(cat, ind, names, status, profile, weighting, rng, done, central) 
                 text[i][j] = TEXT_ONLY_STAGES.get(m, "推进中")
         return Block(iid, names, value, monthly, baseline, dtarget, text, remark)
 
-    if iid in COVERS and COVERS[iid] in done:
-        src = done[COVERS[iid]]
-        pre = set(PRECOVERED.get(iid, []))
+    if iid in D.covers and D.covers[iid] in done:
+        src = done[D.covers[iid]]
+        pre = set(D.precovered.get(iid, []))
         if not by_district:
             # The city count: districts covered before the year plus one per unit built (the
             # plan puts one in each uncovered district first). 本月完成 stays blank when the
@@ -524,8 +619,8 @@ def make_block(cat, ind, names, status, profile, weighting, rng, done, central) 
         _city_texts(text, value, monthly, ind, status, rng, by_district)
         return Block(iid, names, value, monthly, baseline, dtarget, text, remark)
 
-    if iid in LEVEL_OF and LEVEL_OF[iid] in done:
-        src = done[LEVEL_OF[iid]]
+    if iid in D.level_of and D.level_of[iid] in done:
+        src = done[D.level_of[iid]]
         base = float(ind["baseline"]) if not np.isnan(ind["baseline"]) else target * 0.85
         cum = np.nansum(src.value, axis=0)
         value[0] = base + cum
@@ -539,14 +634,15 @@ def make_block(cat, ind, names, status, profile, weighting, rng, done, central) 
         return Block(iid, names, value, monthly, baseline, dtarget, text, remark)
 
     if profile == "directional":
-        value[0] = directional_path(rng)
-        baseline[0] = DIRECTIONAL_BASELINE
+        base = D.directional_baseline or DEFAULT_DIRECTIONAL_BASELINE
+        value[0] = directional_path(rng, base, ind["comparator"])
+        baseline[0] = base
         _city_texts(text, value, monthly, ind, status, rng, by_district)
         return Block(iid, names, value, monthly, baseline, dtarget, text, remark)
 
     if kind == "level":
         base = ind["baseline"]
-        base = float(base) if not np.isnan(base) else LEVEL_BASELINE.get(iid, quantize(target * 0.85, step))
+        base = float(base) if not np.isnan(base) else D.level_baseline.get(iid, quantize(target * 0.85, step))
         v9 = q3_value(target, base, step, e9, status, rng, iid)
         s = shape(profile, rng)
         path = [quantize(base + (v9 - base) * s[j], step) for j in range(nm)]
@@ -562,18 +658,20 @@ def make_block(cat, ind, names, status, profile, weighting, rng, done, central) 
 
     # increments, coverage and deliverables: a city path in ticks, spread over districts
     outcome = None
-    if iid in EXPLICIT:
-        city = np.array(EXPLICIT[iid][:nm], dtype=float)
+    if iid in D.explicit:
+        city = np.array(D.explicit[iid][:nm], dtype=float)
     else:
         total = target / step
-        if iid in Q3_OVERRIDE:
-            c9 = Q3_OVERRIDE[iid] / step
+        if iid in D.q3_override:
+            c9 = D.q3_override[iid] / step
         else:
             c9 = q3_value(total, 0.0, 1.0, e9, status, rng, iid)
         s = shape(profile, rng)
         city = np.array([round(c9 * s[j]) for j in range(nm)], dtype=float)
         city[Q3 - 1] = c9
         city = np.maximum.accumulate(city)
+        if kind in ("coverage", "deliverable"):   # never more covered or reached than required
+            city = np.minimum(city, round(total))
         if RUN.year_end and nm == 12:
             c12, outcome = year_end_value(iid, status, 0.0, float(round(total)), 1.0, c9,
                                           ind["comparator"])
@@ -594,9 +692,14 @@ def make_block(cat, ind, names, status, profile, weighting, rng, done, central) 
     _city_texts(text, value, monthly, ind, status, rng, by_district)
     if by_district:
         _district_texts(text, value, dtarget, ind, rng)
-    if iid in EXPLICIT and kind == "deliverable":
+    if iid in D.explicit and kind == "deliverable":
         for j in range(nm):
-            text[0][j] = MILESTONE_TEXT.get(int(value[0, j]), "需求调研中")
+            text[0][j] = D.milestone_text.get(int(value[0, j]), "需求调研中")
+    elif kind == "deliverable" and isinstance(ind["milestones"], str) and not by_district:
+        steps = ind["milestones"].split("；")   # the catalogue's milestones, in order
+        for j in range(nm):
+            k = int(value[0, j])
+            text[0][j] = f"已完成{steps[k - 1]}" if k >= 1 else f"{steps[0]}推进中"
     return Block(iid, names, value, monthly, baseline, dtarget, text, remark, outcome)
 
 
@@ -655,11 +758,12 @@ def daily_average_path(target: float, status: str, rng: np.random.Generator):
     return ytd, month_avg
 
 
-def directional_path(rng: np.random.Generator) -> np.ndarray:
-    """案均损失金额 to date: above the three-year mean in January, trending down."""
+def directional_path(rng: np.random.Generator, baseline: float, comparator: str) -> np.ndarray:
+    """The figure to date against its reference amount: on the wrong side of it in January,
+    then moving the way the target asks (down for "<", up otherwise) — e.g. 案均损失金额."""
     t = np.arange(len(MONTHS)) / 9
     rel = 0.015 - 0.105 * t + rng.normal(0, 0.004, len(MONTHS))
-    return np.round(DIRECTIONAL_BASELINE * (1 + rel))
+    return np.round(baseline * (1 + (rel if comparator in ("<", "<=") else -rel)))
 
 
 CITY_TEXT = {
@@ -760,7 +864,8 @@ def fmt_number(v: float) -> int | float:
     return int(v) if float(v).is_integer() else float(v)
 
 
-def month_cell(m: int, style: str, year: int = YEAR) -> Any:
+def month_cell(m: int, style: str, year: int | None = None) -> Any:
+    year = YEAR if year is None else year
     if style == "iso":
         return f"{year}-{m:02d}"
     if style == "excel":
@@ -782,7 +887,8 @@ def date_cell(d: dt.date, style: str) -> Any:
 
 def target_cell(ind: pd.Series, percent_style: str | None) -> Any:
     if ind["kind"] == "directional":
-        return "较前三年平均同比下降"
+        down = ind["comparator"] in ("<", "<=")
+        return D.directional_target or ("较基数下降" if down else "较基数上升")
     v = fmt_number(ind["target_value"])
     if ind["unit"] == "%" and percent_style == "text":   # (directional handled above)
         return f"{v}%"
@@ -830,7 +936,8 @@ def _text(x: Any) -> str | None:
 
 def clean_cells(t: dict, ind: dict, sub: Submission) -> dict[str, Any]:
     style = sub.style
-    unit = DIRECTIONAL_UNIT if ind["kind"] == "directional" else ind["unit"]
+    unit = ((D.directional_unit or ind.get("value_unit") or ind["unit"])
+            if ind["kind"] == "directional" else ind["unit"])
 
     def num(x: float) -> Any:
         if pd.isna(x):
@@ -973,8 +1080,8 @@ class Injector:
                             c[col] = round(c[col] / 100, 4)
                     row.cells["_percent_format"] = True
                     self.mark(sub, row, "value", "percent_fraction_formatted", c["累计完成"])
-                fp = FRACTION_PERCENT
-                if (sub.unit, iid) == fp[:2] and sub.month >= fp[2] and c["累计完成"] is not None:
+                fp = D.fraction_percent
+                if fp and (sub.unit, iid) == fp[:2] and sub.month >= fp[2] and c["累计完成"] is not None:
                     for col in ("累计完成", "上年末基数"):
                         if isinstance(c[col], int | float):
                             c[col] = round(c[col] / 100, 4)
@@ -1043,14 +1150,16 @@ class Injector:
 
     # -- text, codes and names ---------------------------------------------------------
     def text_and_keys(self) -> None:
-        def police(sub, row):
-            return sub.unit == "市公安局" and sub.month == 7 and row.cells["区县"] != CITY
-        for sub, row in self.pick("formula_eq", self.candidates(police), 1):
+        police, redcross_unit = stand_in("市公安局"), stand_in("市红十字会")
+
+        def police_row(sub, row):
+            return sub.unit == police and sub.month == 7 and row.cells["区县"] != CITY
+        for sub, row in self.pick("formula_eq", self.candidates(police_row), 1):
             row.cells["进展情况"] = '=HYPERLINK("http://example.invalid/fz","点击查看详情")'
             self.mark(sub, row, "text", "formula_prefix", row.cells["进展情况"])
 
         def redcross(sub, row):
-            return sub.unit == "市红十字会" and sub.month == 4 and row.cells["区县"] == CITY
+            return sub.unit == redcross_unit and sub.month == 4 and row.cells["区县"] == CITY
         for sub, row in self.pick("formula_at", self.candidates(redcross), 1):
             row.cells["进展情况"] = "@SUM(1+1)*cmd|' /C calc'!A0"
             self.mark(sub, row, "text", "formula_prefix", row.cells["进展情况"])
@@ -1073,7 +1182,7 @@ class Injector:
         self.duplicates(files=4, per_file=3)
         self.unknown_code()
 
-        edu = self._sub("市教委", 1)
+        edu = self._sub(stand_in("市教委"), 1)
         if edu:
             src = next((r for r in edu.rows if r.cells["区县"] == CITY), edu.rows[0])
             cells = dict(src.cells)
@@ -1118,16 +1227,17 @@ class Injector:
                 self.log.add("duplicate_row", f"{src.cells['指标编号']} {src.cells['区县']}", sub)
 
     def unknown_code(self) -> None:
-        """A unit's own addition, MS16-01, which is not in the catalogue."""
-        health = self._sub("市卫生健康委", 8)
+        """A unit's own addition, not in the catalogue: the next item's first id (MS16-01)."""
+        health = self._sub(stand_in("市卫生健康委"), 8)
         if health:
+            code = unknown_id(self.cat)
             cells = dict(health.rows[-1].cells)
-            cells.update({"指标编号": "MS16-01", "项目名称": "（自行增加）社区心理服务",
+            cells.update({"指标编号": code, "项目名称": "（自行增加）社区心理服务",
                           "指标名称": "社区心理健康服务站", "计量单位": "个", "年度目标": 120,
                           "区县": CITY, "本月完成": 8, "累计完成": 97, "上年末基数": None,
                           "年度任务": None, "进展情况": "本单位自行增加的工作", "备注": None})
             health.rows.append(Row(cells, None, "extra"))
-            self.log.add("unknown_indicator", "MS16-01", health)
+            self.log.add("unknown_indicator", code, health)
 
     # -- the reference profile: one defect of each kind --------------------------------
     def reference_defects(self) -> None:
@@ -1203,6 +1313,13 @@ class Injector:
     def _sub(self, unit: str, month: int) -> Submission | None:
         return next((s for s in self.subs if s.unit == unit and s.month == month and not s.suffix),
                     None)
+
+
+def unknown_id(cat: Catalogue) -> str:
+    """An id the catalogue does not have: its usual prefix, the item after its last, -01."""
+    ids = cat.indicators["indicator_id"]
+    prefix = ids.str[:2].value_counts().index[0]
+    return f"{prefix}{int(cat.indicators['item_no'].max()) + 1:02d}-01"
 
 
 def transpose_below(v: int, before: float) -> int | None:
@@ -1369,8 +1486,8 @@ def write_csv(sub: Submission, path: Path) -> dict[int, int]:
 
 # ───────────────────────────────────────────── main
 
-def generate() -> tuple[pd.DataFrame, list[Submission], DefectLog, dict[str, Block], Catalogue]:
-    cat = load_catalogue(YEAR)
+def generate(cat: Catalogue) -> tuple[pd.DataFrame, list[Submission], DefectLog, dict[str, Block]]:
+    """Write the run's files (`use` first) for `cat`; returns the truth and what was written."""
     with open(config.DATA / "districts.yaml", encoding="utf-8") as fh:
         central = list(yaml.safe_load(fh)["central_urban"])
     blocks = build_blocks(cat, central)
@@ -1391,8 +1508,7 @@ def generate() -> tuple[pd.DataFrame, list[Submission], DefectLog, dict[str, Blo
         inj.extra_rows()
         inj.layout()
 
-    if RAW.exists():
-        shutil.rmtree(RAW)
+    clear(RAW)
     truth["source_file"] = None
     truth["source_sheet"] = None
     truth["source_row"] = pd.NA
@@ -1416,7 +1532,27 @@ def generate() -> tuple[pd.DataFrame, list[Submission], DefectLog, dict[str, Blo
     truth["source_row"] = truth["source_row"].astype(int)
     if RUN.truth:
         truth.to_csv(TRUTH, index=False, lineterminator="\n", float_format="%.10g")
-    return truth, inj.subs, inj.log, blocks, cat
+    return truth, inj.subs, inj.log, blocks
+
+
+# A file this generator writes: <year>-<MM>/<unit>_<year>年<MM>月[（更正）].xlsx|csv
+WRITTEN = r"\d{4}-\d{2}/[^/]+_\d{4}年\d{2}月[^/]*\.(xlsx|csv)"
+
+
+def foreign_files(raw: Path) -> list[Path]:
+    """Files under raw/ that this generator does not write (real submissions, notes)."""
+    if not raw.exists():
+        return []
+    return [p for p in sorted(raw.rglob("*")) if p.is_file()
+            and not re.fullmatch(WRITTEN, p.relative_to(raw).as_posix())]
+
+
+def clear(raw: Path) -> None:
+    """Remove an earlier run's raw/ — only if everything in it is this generator's output, so
+    a mistyped --out never deletes real submissions (main checks before any work)."""
+    if foreign_files(raw):
+        raise SystemExit(f"{shown(raw)}: holds files this generator did not write")
+    shutil.rmtree(raw, ignore_errors=True)
 
 
 def expect_of(codes: list[str]) -> str:
@@ -1447,7 +1583,13 @@ def summary(truth: pd.DataFrame, subs: list[Submission], log: DefectLog, cat: Ca
     return "\n".join(out)
 
 
-def status_table(truth: pd.DataFrame, cat: Catalogue) -> str:
+# The status codes a designed status may come out as (the rules have named the bands
+# above and just below the schedule both ahead/on_track and on_schedule/slightly_behind).
+DESIGNED_AS = {"ahead": {"ahead", "on_schedule"}, "on_track": {"on_track", "slightly_behind"},
+               "severe": {"severely_lagging"}, "text_only": {"no_data"}}
+
+
+def status_table(truth: pd.DataFrame, cat: Catalogue, blocks: dict[str, Block]) -> str:
     """Designed vs computed status at Q3 (computed with minsheng.rules.attainment when available)."""
     try:
         from minsheng.contracts import ledger as ledger_mod
@@ -1463,9 +1605,8 @@ def status_table(truth: pd.DataFrame, cat: Catalogue) -> str:
              "|---|---|---|---|---:|---:|---:|"]
     mismatch = 0
     for _, r in table.iterrows():
-        design = DESIGN.get(r["indicator_id"], ("?",))[0]
-        design_code = {"severe": "severely_lagging", "text_only": "no_data"}.get(design, design)
-        if design_code != r["status"]:
+        design = blocks[r["indicator_id"]].design
+        if r["status"] not in DESIGNED_AS.get(design, {design}):
             mismatch += 1
         lines.append(f"| {r['indicator_id']} {r['indicator']} | {r['kind']} | {design} | "
                      f"{r['status']} | {r['attainment']:.1%} | {r['expected']:.0%} | "
@@ -1496,7 +1637,7 @@ def year_end_table(truth: pd.DataFrame, cat: Catalogue, blocks: dict[str, Block]
         if designed is not None and designed != r["assessment"]:
             mismatch += 1
         lines.append(f"| {r['indicator_id']} {r['indicator']} | {r['kind']} | "
-                     f"{DESIGN.get(r['indicator_id'], ('?',))[0]} | {designed or '(path)'} | "
+                     f"{blocks[r['indicator_id']].design} | {designed or '(path)'} | "
                      f"{r['assessment']} | {r['attainment']:.1%} |")
     counts = table["assessment"].value_counts()
     lines.append("")
@@ -1512,24 +1653,47 @@ def shown(path: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--profile", choices=sorted(RUN_PROFILES), default="sample",
-                    help="sample (data/sample, the default) or reference (data/reference)")
-    ap.add_argument("--out", type=Path, help="folder for raw/ and truth.csv (default: the profile's)")
-    ap.add_argument("--seed", type=int, help="seed (default: the profile's)")
+                    help="sample (the default; shipped as data/sample) or reference (data/reference)")
+    ap.add_argument("--year", type=int, help="catalogue year: data/targets/<year>.yaml (default: the latest)")
+    ap.add_argument("--catalogue", help="a catalogue YAML in the documented form (docs/catalogue.md)")
+    ap.add_argument("--seed", type=int, help="seed (default: the notice's date yyyymmdd for sample, "
+                                            "<year>1231 for reference)")
     ap.add_argument("--months", type=int, choices=range(Q3, 13), metavar="{9..12}",
-                    help="report January to this month (default: the profile's)")
+                    help="report January to this month (default: the profile's, 10 or 12)")
+    where = ap.add_mutually_exclusive_group()
+    where.add_argument("--out", type=Path, help="folder for raw/ and truth.csv "
+                                                "(default: build/<profile>-<year>/)")
+    where.add_argument("--force", action="store_true",
+                       help="write the profile's shipped folder (data/sample or data/reference)")
     ap.add_argument("--summary", action="store_true", help="print the README tables")
     args = ap.parse_args(argv)
     profile = RUN_PROFILES[args.profile]
-    overrides = {"out": args.out.resolve() if args.out else None, "seed": args.seed,
-                 "last_month": args.months}
-    use(replace(profile, **{k: v for k, v in overrides.items() if v is not None}))
-    truth, subs, log, blocks, cat = generate()
+    try:
+        cat = resolve_catalogue(args.year, args.catalogue)
+    except (CatalogueError, ValueError) as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 1
+    if args.force:
+        out = profile.out
+    else:
+        out = (args.out or config.ROOT / "build" / f"{args.profile}-{cat.year}").resolve()
+    foreign = foreign_files(out / "raw")
+    if foreign:
+        print(f"错误 / error: {shown(out / 'raw')} 中有不是本程序生成的文件（如 "
+              f"{foreign[0].relative_to(out / 'raw')}），未覆盖 / holds files this generator did "
+              "not write: choose another --out", file=sys.stderr)
+        return 1
+    if args.months:
+        profile = replace(profile, last_month=args.months)
+    use(profile, cat, out, args.seed if args.seed is not None else default_seed(profile, cat))
+    truth, subs, log, blocks = generate(cat)
     print(f"wrote {len(subs)} files under {shown(RAW)}"
-          + (f" and {len(truth)} truth rows" if RUN.truth else f" ({len(truth)} rows of figures)"))
+          + (f" and {len(truth)} truth rows" if RUN.truth else f" ({len(truth)} rows of figures)")
+          + f" for {shown(cat.path)} (seed {SEED})")
     if args.summary:
         print(summary(truth, subs, log, cat))
         print()
-        print(status_table(truth, cat))
+        print(status_table(truth, cat, blocks))
         if MONTHS[-1] == 12:
             print()
             print(year_end_table(truth, cat, blocks))

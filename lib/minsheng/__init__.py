@@ -25,6 +25,7 @@ _API = {
         "projection_range", "district_breakdown", "holding_back", "district_summary",
         "district_chart", "trace", "submission_record", "quarantined_for", "gap_matrix",
         "movers", "unit_league", "trajectory_chart", "gap_heatmap", "zh", "show",
+        "tour_examples", "TourExamples", "interactive_tables",
     ), "minsheng.analysis"),
     "load_catalogue": "minsheng.catalogue",
     "use_chinese_font": "minsheng.report.fonts",

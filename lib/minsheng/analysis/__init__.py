@@ -17,7 +17,7 @@ indicators, only text reported, no report yet), functions return an empty frame 
 Modules, one concept each: workspace (loading, arguments, tables per month), items (one item
 over the year, projection at the current pace), districts, lineage (rows behind a figure,
 reporting record, quarantine), comparisons (all items side by side), charts, zh (Chinese
-tables).
+tables), tour (the start-here notebook's examples), interactive (itables in JupyterLab).
 """
 
 from minsheng.analysis.charts import gap_heatmap, trajectory_chart
@@ -28,6 +28,7 @@ from minsheng.analysis.districts import (
     district_summary,
     holding_back,
 )
+from minsheng.analysis.interactive import interactive_tables
 from minsheng.analysis.items import (
     Rollups,
     attainment_at,
@@ -38,6 +39,7 @@ from minsheng.analysis.items import (
     trajectory,
 )
 from minsheng.analysis.lineage import quarantined_for, submission_record, trace
+from minsheng.analysis.tour import TourExamples, tour_examples
 from minsheng.analysis.workspace import (
     Workspace,
     about,
@@ -50,9 +52,10 @@ from minsheng.analysis.zh import Note, zh
 from minsheng.report.charts import show
 
 __all__ = [
-    "Note", "Rollups", "Workspace", "about", "attainment_at", "district_breakdown",
-    "district_chart", "district_summary", "gap_heatmap", "gap_matrix", "holding_back",
-    "indicators_of", "item_of", "load", "movers", "progress_notes", "projection_range",
-    "quarantined_for", "reporting_units", "rollups", "show", "status_history",
-    "submission_record", "trace", "trajectory", "trajectory_chart", "unit_league", "zh",
+    "Note", "Rollups", "TourExamples", "Workspace", "about", "attainment_at",
+    "district_breakdown", "district_chart", "district_summary", "gap_heatmap", "gap_matrix",
+    "holding_back", "indicators_of", "interactive_tables", "item_of", "load", "movers",
+    "progress_notes", "projection_range", "quarantined_for", "reporting_units", "rollups",
+    "show", "status_history", "submission_record", "tour_examples", "trace", "trajectory",
+    "trajectory_chart", "unit_league", "zh",
 ]

@@ -17,9 +17,9 @@ from minsheng.analysis.workspace import (
     reporting_units,
 )
 from minsheng.catalogue import districts as district_list
-from minsheng.catalogue.calendar import return_due
 from minsheng.catalogue.districts import CITYWIDE
 from minsheng.catalogue.ids import normalize_indicator_id
+from minsheng.catalogue.periods import return_due
 from minsheng.contracts.checks import QUARANTINE_COLUMNS
 
 # Quarantine codes raised on the 指标编号 cell itself (its raw value is the code).

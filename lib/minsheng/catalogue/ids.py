@@ -7,11 +7,14 @@ import unicodedata
 
 # Letters first and no bare digits-dash-digits: Excel keeps "MS01-03" as text when pasted.
 ID_PATTERN = re.compile(r"^[A-Z]{2}\d{2}-\d{2}$")
-_CODE_LIKE = re.compile(r"([A-Z]{2})(\d{1,2})-(\d{1,2})")
+# A task without a number (未量化任务), tracked from the units' text: "MS12-T1".
+TASK_PATTERN = re.compile(r"^[A-Z]{2}\d{2}-T\d$")
+_CODE_LIKE = re.compile(r"([A-Z]{2})(\d{1,2})-(T?)(\d{1,2})")
 
 
 def normalize_indicator_id(text: object) -> str | None:
-    """'ms1-1', 'MS01—01', ' MS01-01 ' → 'MS01-01'; None when the text does not look like a code."""
+    """'ms1-1', 'MS01—01', ' MS01-01 ' → 'MS01-01'; 'ms12-t1' → 'MS12-T1'; None when the text
+    does not look like a code."""
     if text is None:
         return None
     s = unicodedata.normalize("NFKC", str(text)).upper()
@@ -20,5 +23,7 @@ def normalize_indicator_id(text: object) -> str | None:
     m = _CODE_LIKE.fullmatch(s)
     if not m:
         return None
-    return f"{m.group(1)}{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    if m.group(3):
+        return f"{m.group(1)}{int(m.group(2)):02d}-T{int(m.group(4))}"
+    return f"{m.group(1)}{int(m.group(2)):02d}-{int(m.group(4)):02d}"
 

@@ -53,6 +53,8 @@ ADDITIVE_KINDS = _having("additive")
 SCHEDULED_KINDS = _having("scheduled")
 BASELINE_KINDS = _having("baseline")
 RATIO_KINDS = _having("ratio")
+# Standing kinds: measured against a level at every point of the year (expected 100 %).
+STANDING_KINDS = frozenset(KINDS) - SCHEDULED_KINDS
 SIGNED_KINDS = _having("signed")
 
 COMPARATORS = (">=", ">", "<=", "<")

@@ -15,13 +15,13 @@ import pandas as pd
 import yaml
 
 from minsheng import config
-from minsheng.catalogue.ids import ID_PATTERN
+from minsheng.catalogue.ids import ID_PATTERN, TASK_PATTERN
 from minsheng.catalogue.kinds import COMPARATORS, KINDS
 
 COLUMNS = [
     "indicator_id", "item_no", "item_name", "indicator", "target_value", "unit", "comparator",
     "kind", "soft", "responsible_units", "reporting_unit", "by_district", "baseline", "plan",
-    "milestones", "source", "note",
+    "milestones", "value_unit", "baseline_label", "source", "note",
 ]
 
 
@@ -29,9 +29,13 @@ class CatalogueError(ValueError):
     """A catalogue file that cannot be used; the message names file, indicator and field."""
 
 
+TASK_COLUMNS = ["task_id", "item_no", "item_name", "source", "tracking", "reporting_unit"]
+
+
 @dataclass(frozen=True)
 class Catalogue:
-    """A year's targets: one row per indicator, plus schedule plans and untracked clauses."""
+    """A year's targets: one row per indicator, plus schedule plans and the clauses without a
+    number (`unquantified`; those with an id are tasks the units report on in words)."""
 
     year: int
     title: str
@@ -43,6 +47,28 @@ class Catalogue:
 
     def indicator(self, indicator_id: str) -> pd.Series:
         return self.indicators.loc[indicator_id]
+
+    @property
+    def tasks(self) -> pd.DataFrame:
+        """The clauses without a number that units report on in words (they have an id)."""
+        return self.unquantified[self.unquantified["task_id"].notna()].reset_index(drop=True)
+
+    @property
+    def reportable(self) -> pd.DataFrame:
+        """Everything a unit reports on, in catalogue order: the indicators, then the tasks as
+        rows of kind "task" (no target, text only). What the form lists and the cleaner knows."""
+        t = self.tasks
+        task_rows = pd.DataFrame({
+            "indicator_id": t["task_id"], "item_no": t["item_no"], "item_name": t["item_name"],
+            "indicator": t["source"], "target_value": float("nan"), "unit": "", "comparator": ">=",
+            "kind": "task", "soft": False,
+            "responsible_units": t["item_no"].map(self.items.set_index("item_no")["responsible_units"]),
+            "reporting_unit": t["reporting_unit"], "by_district": False, "baseline": float("nan"),
+            "plan": None, "milestones": None, "value_unit": "", "baseline_label": "",
+            "source": t["source"], "note": t["tracking"]}, columns=COLUMNS)
+        out = pd.concat([self.indicators, task_rows.set_index("indicator_id", drop=False)])
+        out.index.name = None
+        return out
 
     @property
     def items(self) -> pd.DataFrame:
@@ -122,14 +148,32 @@ def load_catalogue(year: int | None = None, path: str | Path | None = None) -> C
         if not isinstance(units, list) or not units or not all(isinstance(u, str) for u in units):
             raise _fail(path, where_item, "responsible_units", "needs a list of unit names, lead first")
         for clause in item.get("unquantified") or []:
-            extra.append({"item_no": int(item["item_no"]), "item_name": item["item_name"],
-                          "source": clause.get("source", ""), "tracking": clause.get("tracking", "")})
+            extra.append(_task_row(path, item, clause, seen))
         for ind in item["indicators"]:
             rows.append(_indicator_row(path, item, ind, plans, seen))
     frame = pd.DataFrame(rows, columns=COLUMNS).set_index("indicator_id", drop=False)
     frame.index.name = None
-    unq = pd.DataFrame(extra, columns=["item_no", "item_name", "source", "tracking"])
+    unq = pd.DataFrame(extra, columns=TASK_COLUMNS)
     return Catalogue(int(doc["year"]), doc["title"], doc["notice"], frame, plans, unq, path)
+
+
+def _task_row(path, item, clause, seen) -> dict[str, Any]:
+    """An unquantified clause; with an `id` it is a task its reporting unit reports on in words."""
+    tid = clause.get("id")
+    where = f"unquantified {tid or '?'} (item {item['item_no']})"
+    if tid is not None:
+        if not isinstance(tid, str) or not TASK_PATTERN.match(tid):
+            raise _fail(path, where, "id", "a task id looks like MS12-T1 (item, dash, T, number)")
+        if tid in seen:
+            raise _fail(path, where, "id", "duplicate id")
+        seen.add(tid)
+    units = item["responsible_units"]
+    reporting = clause.get("reporting_unit", units[0])
+    if reporting not in units:
+        raise _fail(path, where, "reporting_unit", f"{reporting!r} is not a responsible unit of the item")
+    return {"task_id": tid, "item_no": int(item["item_no"]), "item_name": item["item_name"],
+            "source": clause.get("source", ""), "tracking": clause.get("tracking", ""),
+            "reporting_unit": reporting}
 
 
 def _indicator_row(path, item, ind, plans, seen) -> dict[str, Any]:
@@ -168,6 +212,9 @@ def _indicator_row(path, item, ind, plans, seen) -> dict[str, Any]:
     for flag in ("soft", "by_district"):
         if ind.get(flag) not in (None, True, False):
             raise _fail(path, where, flag, "must be true or false (unquoted)")
+    for text_field in ("value_unit", "baseline_label"):
+        if ind.get(text_field) is not None and not isinstance(ind[text_field], str):
+            raise _fail(path, where, text_field, "must be text")
     units = item["responsible_units"]
     reporting = ind.get("reporting_unit", units[0])
     if reporting not in units:
@@ -188,6 +235,10 @@ def _indicator_row(path, item, ind, plans, seen) -> dict[str, Any]:
         "baseline": float(baseline) if baseline is not None else float("nan"),
         "plan": plan,
         "milestones": "；".join(milestones) if milestones else None,
+        # The unit figures are reported in (a directional target's unit is its change's, %).
+        "value_unit": ind.get("value_unit") or ("" if kind == "directional" else ind["unit"]),
+        # What a baseline is, as the notice says it (上年末, 前三年平均数).
+        "baseline_label": ind.get("baseline_label") or ("上年末" if kind == "level" else "基数"),
         "source": ind["source"],
         "note": ind.get("note"),
     }

@@ -3,7 +3,8 @@
 Every stage names a problem by its code (FILE_TYPE, NEGATIVE, APPROX …); the Chinese reason
 units and the office read comes from here. data/README.md lists the same table.
 Also defined here: the rows a submission may hold that are not input (SKIP_KINDS) and the
-columns of the quarantine list.
+columns of the quarantine list. Actions: reject (a file), skip_file / skip_sheet (listed in
+quality.json with the reason, never silently), skip (a row, counted), quarantine, warn, count.
 """
 
 from __future__ import annotations
@@ -16,23 +17,41 @@ from minsheng.config import settings
 @dataclass(frozen=True)
 class Check:
     code: str
-    action: str      # reject (file) | skip (row, counted) | quarantine | warn (kept, flagged) | count
+    action: str      # reject | skip_file | skip_sheet | skip (row) | quarantine | warn | count
     catches: str     # what it catches, in English (the table in data/README.md)
     reason: str      # the Chinese reason shown to units and in the bulletin's 数据质量说明
 
 
 CHECKS: tuple[Check, ...] = (
     # Whole files
-    Check("FILE_TYPE", "reject", "a file that is not .xlsx or .csv", "不是 xlsx 或 csv 文件"),
+    Check("FILE_TYPE", "reject", "a file that is not a workbook (.xlsx .xlsm .xls .xlsb .ods) or .csv, "
+          "or not a regular file", "不是可读取的报送文件（应为 xlsx、xlsm、xls、xlsb、ods 或 csv 文件）"),
+    Check("FILE_OUTSIDE_RAW", "reject", "a symbolic link whose target lies outside the raw folder",
+          "链接指向原始数据目录之外，不予读取"),
     Check("FILE_TOO_LARGE", "reject", "a file above limits.max_file_bytes",
           "文件超过大小上限"),
     Check("FILE_ENCRYPTED", "reject", "a password-protected workbook",
           "文件设有打开密码，无法读取"),
-    Check("FILE_UNREADABLE", "reject", "a corrupt file, an unknown encoding, an old .xls",
-          "文件损坏、编码无法识别或无法解析"),
+    Check("FILE_UNREADABLE", "reject", "a corrupt or damaged file", "文件损坏或无法解析"),
+    Check("FILE_ENCODING", "reject", "a CSV in none of UTF-8, GBK/GB18030, UTF-16 (with or without BOM)",
+          "文件编码无法识别（应为 UTF-8、GBK/GB18030 或 UTF-16）"),
     Check("FILE_EMPTY", "reject", "a file with no content at all", "文件为空（没有任何内容）"),
     Check("FILE_NO_HEADER", "reject", "no header row (指标编号 + a reported column) in the first rows",
           "未找到表头（前若干行中没有“指标编号”列及填报列）"),
+    Check("FILE_SHEETS_AMBIGUOUS", "reject", "two or more visible sheets with the form's header",
+          "文件中有两个及以上工作表含月调度表表头，无法确定以哪个为准"),
+    # Files and sheets not read (listed in quality.json files_skipped / sheets_skipped)
+    Check("SKIP_FILE_HIDDEN", "skip_file", "a hidden file or folder (name starting with '.')",
+          "隐藏文件或隐藏文件夹（名称以“.”开头），未读取"),
+    Check("SKIP_FILE_LOCK", "skip_file", "an Office lock file (~$…)", "Office 临时锁定文件（~$ 开头），未读取"),
+    Check("SKIP_FILE_BACKUP", "skip_file", "a backup or temporary file (.bak, .tmp, .wbk, .xlk, …~)",
+          "备份或临时文件（.bak、.tmp、~ 结尾等），未读取"),
+    Check("SKIP_FOLDER_LINK", "skip_file", "a link to a folder inside the raw folder (read there)",
+          "指向原始数据目录内文件夹的链接，不重复读取"),
+    Check("SKIP_SHEET_HIDDEN", "skip_sheet", "a hidden sheet holding the form's header",
+          "隐藏的工作表，未读取"),
+    Check("SKIP_SHEET_DRAFT", "skip_sheet", "a sheet with the form's header named as a draft, copy or "
+          "example (cleaning.draft_sheet_words)", "工作表名称表明为草稿、副本或示例，未读取"),
     # Rows that are not input (counted in quality.json rows_skipped)
     Check("SKIP_BLANK", "skip", "an empty row", "空行"),
     Check("SKIP_NOTE", "skip", "a note, signature or heading line around the table", "表注或说明行"),
@@ -43,7 +62,8 @@ CHECKS: tuple[Check, ...] = (
     Check("CODE_MISSING", "quarantine", "empty 指标编号", "指标编号为空"),
     Check("CODE_UNKNOWN", "quarantine", "an 指标编号 not in the year's catalogue",
           "指标编号不在本年度目标目录中"),
-    Check("MONTH_INVALID", "quarantine", "an empty or unreadable 统计月份", "统计月份为空或无法识别"),
+    Check("MONTH_INVALID", "quarantine", "an empty or unreadable 统计月份, or a day that does not exist "
+          "(2026-7-32)", "统计月份为空、无法识别或日期不存在"),
     Check("MONTH_OUT_OF_YEAR", "quarantine", "a 统计月份 outside the catalogue's year",
           "统计月份不在目标目录的年度内"),
     Check("DISTRICT_UNKNOWN", "quarantine", "a 区县 that is none of the 38 nor 全市",
@@ -54,6 +74,10 @@ CHECKS: tuple[Check, ...] = (
     Check("NEGATIVE", "quarantine", "a negative figure", "数值为负数"),
     Check("IMPLAUSIBLE", "quarantine", "a figure above limits.implausible_factor × the annual target",
           "数值超过年度目标的{factor}倍，疑似计量单位错误（如多乘了“万”或多写了位数），请核实"),
+    Check("FORMULA_NO_VALUE", "quarantine", "a formula cell without a saved result (a workbook written "
+          "by a script)", "单元格为公式但没有保存的计算结果（公式：{formula}），请在 Excel 中打开并保存后重报"),
+    Check("NOT_RESPONSIBLE", "quarantine", "a row from a unit that is not the indicator's reporting unit "
+          "(cleaning.foreign_unit: quarantine)", "非责任单位报送（填报单位不是目标目录中该指标的报送单位）"),
     # Repairs and warnings (the row is kept; the code goes into its `flags`)
     Check("CODE_REPAIRED", "warn", "an 指标编号 written loosely (ms1-1)", "指标编号格式已规范（如 ms1-1 → MS01-01）"),
     Check("DISTRICT_REPAIRED", "warn", "a 区县 without its suffix or a synonym of 全市",
@@ -80,6 +104,14 @@ CHECKS: tuple[Check, ...] = (
           "累计完成低于此前月份，请核实"),
     Check("LIKELY_WAN", "warn", "a figure ~10,000× smaller than the unit's earlier months",
           "数值约为此前月份的万分之一，疑似按“万”为单位填报"),
+    Check("BLANK_AFTER_VALUE", "warn", "a row without a figure after a row with one (same indicator × "
+          "district): it never replaces the figure", "此前已报数值，本行未填数值，不覆盖已报数值，请核实"),
+    Check("FORMULA_VALUE", "warn", "a formula cell: its saved result is used",
+          "单元格为公式，已采用其保存的计算结果，请核实"),
+    Check("NOT_RESPONSIBLE_KEPT", "warn", "a row from a unit that is not the indicator's reporting unit "
+          "(cleaning.foreign_unit: flag)", "非责任单位报送（按设置已采用），请核实"),
+    Check("UNIT_FILE_MISMATCH", "warn", "填报单位 names another unit than the file name",
+          "填报单位与文件名中的单位不一致，请核实"),
     # Counted
     Check("DUPLICATE", "count", "a row identical to one read before", "重复行（与已读取的行内容相同），只计一次"),
     Check("REVISED", "count", "a later submission for the same indicator × district × month",
@@ -87,6 +119,8 @@ CHECKS: tuple[Check, ...] = (
 )
 REASONS: dict[str, str] = {c.code: c.reason for c in CHECKS}
 FILE_REJECTIONS: dict[str, str] = {c.code: c.reason for c in CHECKS if c.action == "reject"}
+SKIPPED_FILES: dict[str, str] = {c.code: c.reason for c in CHECKS if c.action == "skip_file"}
+SKIPPED_SHEETS: dict[str, str] = {c.code: c.reason for c in CHECKS if c.action == "skip_sheet"}
 QUARANTINE_CODES = tuple(c.code for c in CHECKS if c.action == "quarantine")
 FLAG_CODES = tuple(c.code for c in CHECKS if c.action == "warn")
 # Rows of a submitted table that are not input, in the order the reader classifies them.
@@ -95,7 +129,10 @@ SKIP_KINDS = ("blank", "note", "total", "unfilled")
 QUARANTINE_COLUMNS = ["file", "sheet", "row", "column", "raw_value", "reason_code", "reason"]
 
 
-def reason(code: str) -> str:
-    """The Chinese reason of a check code, with its limits filled in (the code when unknown)."""
+def reason(code: str, formula: str = "…") -> str:
+    """The Chinese reason of a check code, with its limits (and a cell's formula) filled in
+    (the code when unknown)."""
     text = REASONS.get(code, code)
-    return text.format(factor=settings()["limits"]["implausible_factor"]) if "{" in text else text
+    if "{" not in text:
+        return text
+    return text.format(factor=settings()["limits"]["implausible_factor"], formula=formula)

@@ -26,6 +26,23 @@ class RejectedFile(_Record):
     reason: str                # its Chinese reason, with detail
 
 
+class SkippedFile(_Record):
+    """A file (or folder) under the raw folder that was not read: hidden, lock, backup, link."""
+
+    file: str                  # relative to the raw folder ('/'-terminated for a folder)
+    reason_code: str           # a skip_file check of contracts.checks
+    reason: str
+
+
+class SkippedSheet(_Record):
+    """A sheet with the form's header that was not read: hidden, or named as a draft or copy."""
+
+    file: str
+    sheet: str
+    reason_code: str           # a skip_sheet check of contracts.checks
+    reason: str
+
+
 class FileCounts(_Record):
     """One file's rows: rows_in = rows_clean + rows_quarantined + rows_duplicate."""
 
@@ -58,7 +75,7 @@ class UnitMonth(_Record):
         return self.first_submitted_on[:10] if self.first_submitted_on else None
 
 
-class Submissions(_Record):
+class SubmissionRecord(_Record):
     due_day: int
     months: list[str]                  # months expected, YYYY-MM
     summary: dict[str, int] = Field(default_factory=dict)
@@ -77,10 +94,13 @@ class QualityReport(_Record):
     revisions_applied: int
     files_read: int
     files_rejected: list[RejectedFile]
+    # Added later: absent in older reports, read as empty.
+    files_skipped: list[SkippedFile] = Field(default_factory=list)
+    sheets_skipped: list[SkippedSheet] = Field(default_factory=list)
     quarantine_by_code: dict[str, int]
     warnings: dict[str, int]
     files: list[FileCounts]
-    submissions: Submissions
+    submissions: SubmissionRecord
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(), ensure_ascii=False, indent=2) + "\n"
@@ -90,7 +110,7 @@ class QualityReportError(ValueError):
     """A quality.json that does not follow the schema; the message names file and field."""
 
 
-def read(path: str | Path) -> QualityReport:
+def read_report(path: str | Path) -> QualityReport:
     """Read and check a quality.json."""
     path = Path(path)
     try:

@@ -8,11 +8,20 @@ A cleaning output folder holds
 A results folder holds a period's computed tables (the indicator table and its roll-ups), one
 <name>.parquet each, written once by the attainment step and read by every document after it.
 Same outputs, same bytes: rows are sorted and nothing records a time.
+
+Writing is atomic: the four files are written into a temporary folder beside OUT_DIR
+(`.<name>.tmp-<pid>`) and swapped into place, so a reader never sees half of one run and half
+of another, and an interrupted write leaves the previous outputs as they were. Temporary
+folders of writers that died are removed by the next write. (Two writers at once are kept apart
+by the caller's lock: `minsheng clean` takes one.)
 """
 
 from __future__ import annotations
 
 import codecs
+import os
+import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,10 +67,72 @@ def history_frame(history: pd.DataFrame) -> pd.DataFrame:
         superseded=history["superseded"].to_numpy(dtype=bool))
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists (a leftover of a live writer is not removed)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_dead_leftovers(parent: Path, name: str) -> None:
+    pattern = re.compile(rf"\.{re.escape(name)}\.(tmp|old)-(\d+)")
+    for entry in parent.iterdir() if parent.is_dir() else ():
+        m = pattern.fullmatch(entry.name)
+        if m and int(m.group(2)) != os.getpid() and not process_alive(int(m.group(2))):
+            if m.group(1) == "old" and not (parent / name).exists():
+                os.replace(entry, parent / name)  # died mid-swap: the previous outputs go back
+            else:
+                shutil.rmtree(entry, ignore_errors=True)
+
+
 def write(outputs: CleanOutputs, out_dir: str | Path) -> dict[str, Path]:
-    """Write the four files into `out_dir` (created if missing); returns their paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    """Write the four files into `out_dir` atomically (see the module docstring); their paths.
+
+    A folder holding other files too keeps them: only the four are replaced, each atomically.
+    """
+    out = Path(os.path.abspath(out_dir))
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"输出路径不是文件夹 / output path is not a folder: {out_dir}")
+    if out.parent == out:
+        raise ValueError(f"不能输出到根目录 / cannot write into the root folder: {out_dir}")
+    parent = out.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    _remove_dead_leftovers(parent, out.name)
+    tmp = parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        _write_files(outputs, tmp)
+        _swap_in(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {name: out / name for name in FILES}
+
+
+def _swap_in(new: Path, out: Path) -> None:
+    if not out.exists():
+        os.replace(new, out)
+        return
+    if not set(os.listdir(out)) <= set(FILES):
+        for name in FILES:  # a shared folder: replace our files one by one, keep the rest
+            os.replace(new / name, out / name)
+        return
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(out, old)
+    try:
+        os.replace(new, out)
+    except OSError:
+        os.replace(old, out)  # put the previous outputs back
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_files(outputs: CleanOutputs, out: Path) -> None:
     paths = {name: out / name for name in FILES}
     outputs.ledger.to_parquet(paths[LEDGER], index=False)
     history_frame(outputs.history).to_parquet(paths[HISTORY], index=False)
@@ -73,7 +144,6 @@ def write(outputs: CleanOutputs, out_dir: str | Path) -> dict[str, Path]:
         fh.write(codecs.BOM_UTF8)  # so Excel opens the Chinese text as UTF-8
         pacsv.write_csv(table, fh, write_options=pacsv.WriteOptions(quoting_style="needed"))
     paths[QUALITY].write_text(outputs.quality.to_json(), encoding="utf-8")
-    return paths
 
 
 def _require(out: Path, name: str) -> Path:
@@ -90,7 +160,7 @@ def read_ledger(out_dir: str | Path) -> pd.DataFrame:
 
 
 def read_quality(out_dir: str | Path) -> QualityReport:
-    return quality_contract.read(_require(Path(out_dir), QUALITY))
+    return quality_contract.read_report(_require(Path(out_dir), QUALITY))
 
 
 def read_quarantine(out_dir: str | Path) -> pd.DataFrame:

@@ -3,14 +3,17 @@
 `clean(raw_dir, catalogue)` reads every submission (`intake.read`), then runs the cleaning
 steps in order, each a function of the rows and what the steps before it found:
 
-1. `check_keys`     指标编号, 统计月份, 区县, 填报日期: quarantine what cannot be placed, flag repairs;
-2. `check_figures`  the four figures: parse (`intake.figures`), scale 万 headers and percents,
+1. `check_formulas` formula cells: without a saved result quarantined, with one flagged;
+2. `check_keys`     指标编号, 统计月份, 区县, 填报日期: quarantine what cannot be placed, flag repairs;
+3. `check_units`    (`intake.units`) the row's unit must be the indicator's reporting unit;
+4. `check_figures`  the four figures: parse (`intake.figures`), scale 万 headers and percents,
                     quarantine invalid, negative and implausible values, flag approximations;
-3. `accepted_rows`  the rows without a quarantine problem, as numbers and codes;
-4. `apply_revisions` (`intake.revisions`) order by key, drop duplicates, pick each key's latest row;
-5. `reconcile`      (`intake.reconcile`) derive or check 累计完成 against 本月完成 and earlier months;
-6. `build_outputs`  the ledger (validated against its contract) and the history;
-7. `quality_report` counts, rejected files, warnings, timeliness (`intake.timeliness`).
+5. `accepted_rows`  the rows without a quarantine problem, as numbers and codes;
+6. `apply_revisions` (`intake.revisions`) order by key, drop duplicates, pick the row of each
+                    key that counts (the latest with a figure; later blanks flagged);
+7. `reconcile`      (`intake.reconcile`) derive or check 累计完成 against 本月完成 and earlier months;
+8. `build_outputs`  the ledger (validated against its contract) and the history;
+9. `quality_report` (`intake.tally`) counts, rejected and skipped files, warnings, timeliness.
 
 Every check, its code and its reason is in contracts.checks (the table in data/README.md).
 Invariant (checked on every run): rows_in == rows_clean + rows_quarantined + rows_duplicate.
@@ -35,27 +38,31 @@ from minsheng import config
 from minsheng.catalogue import Catalogue
 from minsheng.catalogue.kinds import ADDITIVE_KINDS, BASELINE_KINDS, SIGNED_KINDS
 from minsheng.contracts import ledger
-from minsheng.contracts.checks import FLAG_CODES, SKIP_KINDS
-from minsheng.contracts.quality import FileCounts, QualityReport, RejectedFile
-from minsheng.contracts.quality import Submissions as Timeliness
+from minsheng.contracts.checks import FLAG_CODES
 from minsheng.contracts.store import CleanOutputs
 from minsheng.intake import fields
 from minsheng.intake.columns import frame
 from minsheng.intake.figures import parse_numbers, percent_points
 from minsheng.intake.flags import BIT
 from minsheng.intake.form import NUMERIC_FIELDS
-from minsheng.intake.quarantine import quarantine_table, rows_by_code
+from minsheng.intake.quarantine import quarantine_table
 from minsheng.intake.read import Submissions, read_submissions
 from minsheng.intake.reconcile import reconcile
 from minsheng.intake.revisions import apply_revisions
+from minsheng.intake.tally import NoUsableData, quality_report, require_usable
 from minsheng.intake.timeliness import submission_status
+from minsheng.intake.units import responsibility
+
+__all__ = ["NoUsableData", "clean", "clean_submissions", "require_usable"]
+FOREIGN_UNIT_ACTIONS = ("quarantine", "flag")
 
 
 def indicator_attributes(cat: pd.DataFrame) -> dict[str, np.ndarray]:
     """Catalogue attributes as arrays with one extra sentinel row (position -1 → unknown code)."""
     kind = cat["kind"].to_numpy(dtype=object)
     target = cat["target_value"].to_numpy(dtype=float)
-    percent = (cat["unit"] == "%").to_numpy(dtype=bool)
+    # The unit figures are reported in: a directional target's amount is not its % change.
+    percent = (cat["value_unit"] == "%").to_numpy(dtype=bool)
     units = list(dict.fromkeys(cat["reporting_unit"]))
     attrs = {
         "target": target,
@@ -88,20 +95,30 @@ def clean(raw_dir: str | Path, catalogue: Catalogue, *, progress: bool = False) 
 def clean_submissions(subs: Submissions, catalogue: Catalogue) -> CleanOutputs:
     """The cleaning steps on rows already read (see `clean`)."""
     opts = config.settings()["cleaning"]
+    foreign = opts.get("foreign_unit", "quarantine")
+    if foreign not in FOREIGN_UNIT_ACTIONS:
+        raise ValueError(f"settings.yaml cleaning.foreign_unit 应为 quarantine 或 flag / must be "
+                         f"quarantine or flag, got {foreign!r}")
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         rows = Rows.of(subs, catalogue, pool)
         found = Found(len(subs.rows))
-        timeliness = pool.submit(submission_status, catalogue, rows.pos, rows.months, rows.dates,
-                                 int(opts.get("due_day", 5)))
+        check_formulas(subs, found)
         check_keys(rows, found)
+        other_unit = check_units(subs, catalogue, rows, found, foreign)
+        # Another unit's rows are not the responsible unit's return.
+        timeliness = pool.submit(submission_status, catalogue, np.where(other_unit, -1, rows.pos),
+                                 rows.months, rows.dates, int(opts.get("due_day", 5)))
         figures = check_figures(subs, rows, found)
         accepted = accepted_rows(subs, rows, figures, found)
-        latest, key, superseded, duplicate = apply_revisions(accepted, catalogue.indicators)
+        latest, key, superseded, duplicate, blank_after = apply_revisions(accepted,
+                                                                          catalogue.reportable)
+        accepted["_flags"][blank_after] |= BIT["BLANK_AFTER_VALUE"]
         value, row_flags = reconcile(accepted, latest, key, rows.attrs,
                                      float(opts.get("likely_wan_ratio", 5000)))
         outputs = build_outputs(subs, catalogue, accepted, latest, value, row_flags, superseded,
                                 duplicate, pool)
-        quality = quality_report(subs, catalogue, found, outputs, superseded, duplicate,
+        quality = quality_report(subs, catalogue, found.bad, found.issues, len(outputs.ledger),
+                                 len(outputs.history), outputs.warnings, superseded, duplicate,
                                  timeliness.result())
     return CleanOutputs(outputs.ledger, outputs.history, quarantine_table(subs, found.issues),
                         quality)
@@ -123,7 +140,7 @@ class Rows:
 
     @classmethod
     def of(cls, subs: Submissions, catalogue: Catalogue, pool: ThreadPoolExecutor) -> Rows:
-        rows, cat = subs.rows, catalogue.indicators
+        rows, cat = subs.rows, catalogue.reportable
         numbers = {fld: pool.submit(parse_numbers, rows[fld]) for fld in NUMERIC_FIELDS}
         texts = {fld: pool.submit(fields.text_codes, rows[fld]) for fld in ("progress_text", "remark")}
         ids = fields.indicator_ids(rows["indicator_id"], pd.Index(cat.index))
@@ -150,12 +167,18 @@ class Found:
     n: int
     issues: list[tuple[np.ndarray, str, str]] = field(default_factory=list)
     flags: np.ndarray = field(init=False)
+    # Cells holding a formula without a saved result: that is their one problem, not also
+    # NUMBER_INVALID or CODE_UNKNOWN for the formula text.
+    formula_cells: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.flags = np.zeros(self.n, dtype=np.int64)
 
     def quarantine(self, mask: np.ndarray, fld: str, code: str) -> None:
-        self.issues.append((np.asarray(mask, dtype=bool), fld, code))
+        mask = np.asarray(mask, dtype=bool)
+        if code != "FORMULA_NO_VALUE" and fld in self.formula_cells:
+            mask = mask & ~self.formula_cells[fld]
+        self.issues.append((mask, fld, code))
 
     def flag(self, mask: np.ndarray, code: str) -> None:
         mask = np.asarray(mask, dtype=bool)
@@ -168,6 +191,36 @@ class Found:
         for mask, _, _ in self.issues:
             out |= mask
         return out
+
+
+def check_formulas(subs: Submissions, found: Found) -> None:
+    """Formula cells (.xlsx/.xlsm): without a saved result quarantined (FORMULA_NO_VALUE, the
+    formula in the reason); with one, its result is used and the row flagged FORMULA_VALUE."""
+    marks = subs.marks
+    for fld, group in marks[marks["mark"] == "no_value"].groupby("field", sort=True):
+        mask = np.zeros(found.n, dtype=bool)
+        mask[group["row"].to_numpy()] = True
+        found.quarantine(mask, str(fld), "FORMULA_NO_VALUE")
+        found.formula_cells[str(fld)] = mask
+    saved = np.zeros(found.n, dtype=bool)
+    saved[marks.loc[marks["mark"] == "value", "row"].to_numpy()] = True
+    found.flag(saved, "FORMULA_VALUE")
+
+
+def check_units(subs: Submissions, catalogue: Catalogue, rows: Rows, found: Found,
+                action: str) -> np.ndarray:
+    """The row's unit must be its indicator's reporting unit (`intake.units`); returns the rows
+    from another unit."""
+    units = list(dict.fromkeys(catalogue.reportable["reporting_unit"]))
+    foreign, mismatch = responsibility(subs.rows["reporting_unit"], subs.rows["file_no"].to_numpy(),
+                                       subs.files, rows.pos, rows.attr("unit_code"),
+                                       rows.attr("by_district"), units)
+    if action == "flag":
+        found.flag(foreign, "NOT_RESPONSIBLE_KEPT")
+    else:
+        found.quarantine(foreign, "reporting_unit", "NOT_RESPONSIBLE")
+    found.flag(mismatch, "UNIT_FILE_MISMATCH")
+    return foreign
 
 
 def check_keys(rows: Rows, found: Found) -> None:
@@ -293,7 +346,7 @@ def build_outputs(subs: Submissions, catalogue: Catalogue, accepted: Accepted, l
                   duplicate: np.ndarray, pool: ThreadPoolExecutor) -> Built:
     """The ledger (each key's latest row, in key order, validated) and the history (every
     accepted row but duplicates, in reading order, the latest carrying the ledger's value)."""
-    cat = catalogue.indicators
+    cat = catalogue.reportable
 
     def history_and_warnings() -> tuple[pd.DataFrame, dict[str, int]]:
         values, bits = accepted["value"].copy(), accepted["_flags"].copy()
@@ -317,33 +370,6 @@ def build_outputs(subs: Submissions, catalogue: Catalogue, accepted: Accepted, l
     return Built(ledger_out, history_out, warnings)
 
 
-def quality_report(subs: Submissions, catalogue: Catalogue, found: Found, built: Built,
-                   superseded: np.ndarray, duplicate: np.ndarray, timeliness: dict) -> QualityReport:
-    """The counts, checked: every input row is clean, quarantined or a duplicate."""
-    n, bad = found.n, found.bad
-    rows_q, rows_dup, rows_clean = int(bad.sum()), int(duplicate.sum()), len(built.history)
-    if n != rows_clean + rows_q + rows_dup:
-        raise AssertionError(f"row count broken: {n} in ≠ {rows_clean} clean + {rows_q} quarantined "
-                             f"+ {rows_dup} duplicate")
-    return QualityReport(
-        year=catalogue.year,
-        catalogue=catalogue.path.name,
-        rows_in=n,
-        rows_clean=rows_clean,
-        rows_quarantined=rows_q,
-        rows_duplicate=rows_dup,
-        rows_skipped={k: int(subs.skipped.get(k, 0)) for k in SKIP_KINDS},
-        ledger_rows=len(built.ledger),
-        revisions_applied=int(superseded.sum()),
-        files_read=len(subs.files),
-        files_rejected=[RejectedFile(**r) for r in subs.rejected],
-        quarantine_by_code=rows_by_code(found.issues),
-        warnings={code: k for code, k in built.warnings.items() if k},
-        files=_per_file(subs, bad, np.flatnonzero(~bad), duplicate),
-        submissions=Timeliness(**timeliness),
-    )
-
-
 def _header_factors(subs: Submissions) -> dict[str, np.ndarray]:
     """Per numeric field, the multiplier of each table (10000 under a '（万）' header)."""
     n_tables = int(subs.tables["table_no"].max()) + 1 if len(subs.tables) else 0
@@ -354,30 +380,3 @@ def _header_factors(subs: Submissions) -> dict[str, np.ndarray]:
         arr[sel["table_no"].to_numpy()] = sel["factor"].to_numpy()
         out[fld] = arr
     return out
-
-
-def _per_file(subs: Submissions, bad: np.ndarray, ok: np.ndarray, duplicate: np.ndarray
-              ) -> list[FileCounts]:
-    n_files = len(subs.files)
-    file_no = subs.rows["file_no"].to_numpy()
-    rows_in = np.bincount(file_no, minlength=n_files)
-    rows_q = np.bincount(file_no[bad], minlength=n_files)
-    rows_d = np.bincount(file_no[ok][duplicate], minlength=n_files)
-    return [FileCounts(file=f, rows_in=int(rows_in[i]),
-                       rows_clean=int(rows_in[i] - rows_q[i] - rows_d[i]),
-                       rows_quarantined=int(rows_q[i]), rows_duplicate=int(rows_d[i]))
-            for i, f in enumerate(subs.files)]
-
-
-
-class NoUsableData(ValueError):
-    """The submissions gave nothing to report on: publishing would print only 未报送."""
-
-
-def require_usable(outputs: CleanOutputs) -> None:
-    """Stop a run whose raw folder yielded no ledger rows (empty, or every file rejected)."""
-    if len(outputs.ledger) == 0:
-        q = outputs.quality
-        rejected = "; ".join(f"{r.file}: {r.reason}" for r in q.files_rejected)
-        raise NoUsableData(f"没有可用的报送数据 / no usable submissions (files read: "
-                           f"{q.files_read}{'; rejected: ' + rejected if rejected else ''})")

@@ -1,5 +1,9 @@
 """Reading a submitted CSV (comma, tab or semicolon; UTF-8, UTF-16 or GB18030) into its table.
 
+Encodings: a byte-order mark says UTF-8 or UTF-16; without one, NUL bytes (which no UTF-8 or
+GB18030 text holds) mean UTF-16, little- or big-endian by where the NULs sit; otherwise UTF-8,
+else GB18030 (⊃ GBK). A file none of them decodes is rejected for its encoding (FILE_ENCODING).
+
 Bodies are parsed by pyarrow (short texts dictionary-encoded, so they are hashed once, in
 C++); odd files (ragged rows, a quoted value spanning lines) take Python's csv module, which
 is exact. Row numbers are the physical line where a record starts (1-based).
@@ -34,18 +38,29 @@ def _decode_head(data: bytes) -> tuple[str, str]:
     try:
         return "gb18030", codecs.getincrementaldecoder("gb18030")().decode(head, final=len(head) == len(data))
     except UnicodeDecodeError:
-        raise FileRejected("FILE_UNREADABLE", "编码既不是 UTF-8 也不是 GBK/GB18030") from None
+        raise FileRejected("FILE_ENCODING", "既不是 UTF-8 也不是 GBK/GB18030") from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when the head holds NUL bytes (ASCII in UTF-16), else None."""
+    head = data[:4096]
+    if b"\x00" not in head:
+        return None
+    odd = head[1::2].count(0)
+    return "utf-16-le" if odd >= head[0::2].count(0) else "utf-16-be"
 
 
 def read_csv(path: Path, rel: str, header_rows: int) -> list[SubmittedTable]:
     data = path.read_bytes()
+    utf16 = ("utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+             else None if data.startswith(codecs.BOM_UTF8) else _utf16_without_bom(data))
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    elif utf16:
         try:
-            data = data.decode("utf-16").encode("utf-8")
+            data = data.decode(utf16).encode("utf-8")
         except UnicodeDecodeError:
-            raise FileRejected("FILE_UNREADABLE", "UTF-16 解码失败") from None
+            raise FileRejected("FILE_ENCODING", "UTF-16 解码失败") from None
     if b"\n" not in data and b"\r" in data:
         data = data.replace(b"\r", b"\n")  # classic Mac line ends
     if not data[: 1 << 16].strip() and not data.strip():
@@ -55,7 +70,7 @@ def read_csv(path: Path, rel: str, header_rows: int) -> list[SubmittedTable]:
         try:
             data = data.decode(encoding).encode("utf-8")
         except UnicodeDecodeError:
-            raise FileRejected("FILE_UNREADABLE", "编码既不是 UTF-8 也不是 GBK/GB18030") from None
+            raise FileRejected("FILE_ENCODING", "既不是 UTF-8 也不是 GBK/GB18030") from None
         head = data[: _HEAD_BYTES].decode("utf-8", errors="ignore")
     found = _csv_header(head, header_rows, whole=len(data) <= _HEAD_BYTES)
     if found is None:
@@ -67,7 +82,7 @@ def read_csv(path: Path, rel: str, header_rows: int) -> list[SubmittedTable]:
         keep = {j: fld for j, fld in header.columns.items() if fld in KEEP_FIELDS}
         body, row_numbers = _csv_body_fast(data, delimiter, ncols, header_line_end, keep)
     except UnicodeDecodeError:
-        raise FileRejected("FILE_UNREADABLE", "编码无法识别") from None
+        raise FileRejected("FILE_ENCODING", "正文中有 UTF-8 无法解码的字节") from None
     if body is None:
         body, row_numbers = _csv_body_slow(data, delimiter, ncols, header_line_end)
     return [make_table(rel, "", pre_rows, header, body, row_numbers)]

@@ -45,18 +45,20 @@ def _serial_date(s: str) -> date | None:
 def parse_month(text: object, year: int) -> tuple[int, int, bool] | None:
     """'2026-03', '2026年3月', '202603', '2026/3', '2026-03-31', an Excel serial → (year, month, assumed).
 
-    A month without a year ('3月') takes `year` (assumed = True). None when unreadable.
+    A month without a year ('3月') takes `year` (assumed = True). None when unreadable, and when
+    a day is written that the month does not have ('2026-7-32', '2026-02-30'): such a date is a
+    slip, and which month was meant cannot be told.
     """
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return None
     s = _clean_text(text)
     if not s:
         return None
-    m = _Y_M.fullmatch(s)
+    m = _Y_M.fullmatch(s) or _YYYYMMDD.fullmatch(s) or _YYYYMM.fullmatch(s)
     if m:
         y, mo = int(m.group(1)), int(m.group(2))
-    elif (m := _YYYYMMDD.fullmatch(s)) or (m := _YYYYMM.fullmatch(s)):
-        y, mo = int(m.group(1)), int(m.group(2))
+        if m.re.groups == 3 and m.group(3) and not _real_day(y, mo, int(m.group(3))):
+            return None
     elif d := _serial_date(s):
         y, mo = d.year, d.month
     elif m := _MONTH_ONLY.fullmatch(s):
@@ -65,6 +67,14 @@ def parse_month(text: object, year: int) -> tuple[int, int, bool] | None:
     else:
         return None
     return (y, mo, False) if 1 <= mo <= 12 and 1900 <= y <= 2200 else None
+
+
+def _real_day(y: int, mo: int, d: int) -> bool:
+    try:
+        date(y, mo, d)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_date(text: object) -> date | None:

@@ -3,9 +3,11 @@
 Units type figures the way people write them. This module turns such text into floats and
 says what it did, so cleaning can keep, flag or quarantine the row:
 
-- missing: blank or a placeholder ("—", "-", "/", "无", …). A figure not reported is
-  missing, never zero.
-- invalid: text that is not a number ("见附件", "1,2,3", "inf").
+- missing: a none-token (NONE_TOKENS: blank, "—", "-", "/", "无", "N/A", "#N/A", "NaN", "null",
+  …, compared after NFKC, without whitespace, ignoring case). A figure not reported is missing,
+  never zero; whether a missing figure may stand is a cleaning rule (BLANK_AFTER_VALUE).
+- invalid: text that is not a number ("见附件", "1,2,3", "inf"), and spreadsheet error values
+  other than #N/A ("#DIV/0!", "#REF!": a broken formula, not a figure left out).
 - approx: "约3000", "3000余", "3000多", "3000左右": the number is kept, the row is flagged.
 - multiplied: "1.2万" → 12000 (万 / 千 / 亿 multiplied out exactly, with decimals).
 - chinese: Chinese numerals ("三千二百", "一万二") read with cn2an's smart mode.
@@ -31,11 +33,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-# Texts that mean "no figure" (not zero). Compared after NFKC and removing whitespace.
-PLACEHOLDERS = frozenset({
-    "", "-", "--", "---", "—", "——", "–", "/", "\\", "无", "暂无", "空", "未填", "未报",
-    "N/A", "n/a", "NA", "na", "null", "NULL", "None", "none", "nan", "NaN", "NAN", "#N/A",
-})
+# The one rule for "no figure" (not zero): a text equal to one of these after NFKC, without
+# whitespace, case-folded. data/README.md lists them.
+NONE_TOKENS = (
+    "", "-", "--", "---", "—", "——", "–", "/", "\\", "无", "暂无", "空", "未填", "未报", "不适用",
+    "N/A", "NA", "n.a.", "#N/A", "null", "None", "nil", "NaN",
+)
+PLACEHOLDERS = frozenset(t.casefold() for t in NONE_TOKENS)
 APPROX_PREFIXES = ("大约", "约为", "将近", "接近", "超过", "约", "近", "超", "逾")
 APPROX_SUFFIXES = ("左右", "上下", "以上", "余", "多", "+")
 # Units people type after the figure ("3000人"); stripped without a flag. Longest first.
@@ -88,7 +92,7 @@ def parse_number(text: object) -> ParsedNumber:
     if isinstance(text, int | float):
         return ParsedNumber(float(text)) if np.isfinite(text) else _INVALID
     s = normalize_text(str(text))
-    if s in PLACEHOLDERS:
+    if s.casefold() in PLACEHOLDERS:
         return _MISSING
     if _DIGITS_ONLY.fullmatch(s):  # "3,000", "1.5": no markers to peel
         value, _, _ = _parse_core(s)

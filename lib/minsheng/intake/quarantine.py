@@ -44,8 +44,18 @@ def quarantine_table(subs: Submissions, issues: list[tuple[np.ndarray, str, str]
         "column": text_from_codes(names, table_no * len(fields) + fld),
         "raw_value": pd.array(raw, dtype="str"),
         "reason_code": text_from_codes(QUARANTINE_CODES, code),
-        "reason": text_from_codes([reason(c) for c in QUARANTINE_CODES], code),
+        "reason": _reasons(code, raw),
     })
+
+
+def _reasons(code: np.ndarray, raw: np.ndarray) -> pd.Series:
+    """Each line's reason; a formula without a result names its formula (the cell's text)."""
+    out = text_from_codes([reason(c) for c in QUARANTINE_CODES], code)
+    formula = np.flatnonzero(code == QUARANTINE_CODES.index("FORMULA_NO_VALUE"))
+    if len(formula):
+        out = out.copy()
+        out.iloc[formula] = [reason("FORMULA_NO_VALUE", str(raw[i])) for i in formula]
+    return out
 
 
 def rows_by_code(issues: list[tuple[np.ndarray, str, str]]) -> dict[str, int]:

@@ -4,7 +4,9 @@ Additive kinds: 累计完成 wins. When it is empty it is derived as the previou
 cumulative + 本月完成 (month 1 starts from 0), flagged DERIVED; without the previous month it
 stays missing, NOT_DERIVABLE. When both are given and disagree, 累计 is kept, MISMATCH.
 A cumulative below an earlier month's is kept and flagged CUMULATIVE_DECREASE; a figure about
-10,000 times smaller than earlier months is flagged LIKELY_WAN.
+10,000 times smaller than earlier months is flagged LIKELY_WAN. A month without any figure
+after a month with one is flagged BLANK_AFTER_VALUE (the ledger keeps it missing; the earlier
+figure stands for the month in every later stage).
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from minsheng.intake.flags import BIT
 def reconcile(frame: dict[str, np.ndarray], latest: np.ndarray, key: np.ndarray,
                per: dict[str, np.ndarray], wan_ratio: float) -> tuple[np.ndarray, np.ndarray]:
     """On the latest rows (in key order): derive 累计 from 本月 (DERIVED / NOT_DERIVABLE), and flag
-    MISMATCH, CUMULATIVE_DECREASE and LIKELY_WAN against earlier months of the same indicator ×
-    district. Returns (value, flags) of those rows."""
+    MISMATCH, CUMULATIVE_DECREASE, LIKELY_WAN and BLANK_AFTER_VALUE against earlier months of the
+    same indicator × district. Returns (value, flags) of those rows."""
     if not len(latest):
         return np.zeros(0), np.zeros(0, dtype=np.int64)
     n = len(latest)
@@ -65,6 +67,7 @@ def reconcile(frame: dict[str, np.ndarray], latest: np.ndarray, key: np.ndarray,
         likely_wan = (value > 0) & (earlier > 0) & (earlier / value >= wan_ratio)
     flags[decrease] |= BIT["CUMULATIVE_DECREASE"]
     flags[likely_wan] |= BIT["LIKELY_WAN"]
+    flags[~has_cum & ~has_mon & ~np.isnan(earlier)] |= BIT["BLANK_AFTER_VALUE"]
     return value, flags
 
 

@@ -1,8 +1,11 @@
 """Revisions and duplicates: which of several rows for one indicator × district × month counts.
 
 A later submission for the same key replaces the earlier one ("later": a later 填报日期; rows
-without a date count as earliest; ties go to the file read later, then the lower row). A row
-whose cleaned content equals an earlier accepted row is a duplicate, counted and kept once.
+without a date count as earliest; ties go to the file read later, then the lower row) — but a
+row without a figure (累计完成 and 本月完成 both missing) never replaces one with a figure: the
+latest row *with* a figure stands, and the blank rows after it stay in the history, flagged
+BLANK_AFTER_VALUE. A row whose cleaned content equals an earlier accepted row is a duplicate,
+counted and kept once.
 """
 
 from __future__ import annotations
@@ -40,16 +43,17 @@ def _duplicate_of_earlier(content: pd.DataFrame) -> np.ndarray:
 
 
 def apply_revisions(frame: dict[str, np.ndarray], cat: pd.DataFrame
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Order rows by key, find duplicates, and the latest row of every key.
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Order rows by key, find duplicates, and the row of every key that counts.
 
     Key order (the ledger's): indicator id, district (全市 first, then the official order), year,
     month; within a key: 填报日期 (undated first), then reading order (file, sheet, row), so the
     last row of a key is the one that counts. Duplicates share key and date, so only rows in such
     groups are compared (cheap when dates differ).
 
-    Returns (latest: frame positions of each key's latest row, in ledger order; their keys;
-    superseded: mask over the frame; duplicate: mask over the frame).
+    Returns (latest: frame positions of each key's counting row, in ledger order; their keys;
+    superseded: every other row, mask over the frame; duplicate: mask over the frame;
+    blank_after: the superseded rows without a figure that came after the counting one).
     """
     n = len(frame["_ind"])
     ind_rank = np.argsort(np.argsort(cat.index.to_numpy(), kind="stable"), kind="stable").astype(np.int64)
@@ -77,10 +81,24 @@ def apply_revisions(frame: dict[str, np.ndarray], cat: pd.DataFrame
         duplicate[rows[_duplicate_of_earlier(content)]] = True
         keep = ~duplicate[order]
         order, k = order[keep], k[keep]
-    last = np.ones(len(k), dtype=bool)
+    m = len(k)
+    last = np.ones(m, dtype=bool)
     last[:-1] = k[:-1] != k[1:]
+    first = np.ones(m, dtype=bool)
+    first[1:] = last[:-1]
+    starts, ends = np.flatnonzero(first), np.flatnonzero(last)
+    # Per key, its last row with a figure, else its last row: the row that counts.
+    figure = ~np.isnan(frame["value"][order]) | ~np.isnan(frame["monthly_value"][order])
+    with_figure = np.maximum.accumulate(np.where(figure, np.arange(m), -1))[ends] if m \
+        else np.zeros(0, np.int64)
+    chosen = np.where(with_figure >= starts, with_figure, ends)
+    counts = np.zeros(m, dtype=bool)
+    counts[chosen] = True
+    after = np.arange(m) > np.repeat(chosen, ends - starts + 1)  # later rows, all without a figure
     superseded = np.zeros(n, dtype=bool)
-    superseded[order[~last]] = True
-    return order[last], k[last], superseded, duplicate
+    superseded[order[~counts]] = True
+    blank_after = np.zeros(n, dtype=bool)
+    blank_after[order[after]] = True
+    return order[chosen], k[chosen], superseded, duplicate, blank_after
 
 

@@ -58,7 +58,7 @@ def meta(rows: Iterable[list[str | None]]) -> dict[str, str]:
     return found
 
 
-def classify(body: pa.Table, coded: dict[str, tuple[np.ndarray, list[str]]], table_no: np.ndarray,
+def row_kinds(body: pa.Table, coded: dict[str, tuple[np.ndarray, list[str]]], table_no: np.ndarray,
               tables: list[SubmittedTable]) -> tuple[np.ndarray, dict]:
     """Row kinds (0 input, then SKIP_KINDS in order: 1 blank, 2 note, 3 total, 4 unfilled) and the
     note lines below each table (for 填报日期 written under it), in one pass over every file."""

@@ -1,13 +1,13 @@
 """A table found in a submitted file: its header row, the lines above it, its body.
 
-`find_header` recognises the form's header (one or two rows); `table_from_grid` and
-`make_table` turn the cells under it into the body every file type shares: the form's
-fields as arrow columns, short texts dictionary-encoded (hashed once, in C++).
+`find_header` recognises the form's header (one or two rows); `make_table` turns the cells
+under it into the body every file type shares: the form's fields as arrow columns, short
+texts dictionary-encoded (hashed once, in C++), and the cells the reader marked (formulas).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -33,6 +33,8 @@ class SubmittedTable:
     header: Header
     pre_rows: list[list[str | None]]   # lines above the header (title, 填报单位 …)
     body: pa.Table                    # source_row + KEEP_FIELDS (text; null where no column)
+    # Formula cells: (body row, field, "value" | "no_value", formula text).
+    marks: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 
 def find_header(rows: list[list[str | None]], header_rows: int) -> Header | None:
@@ -75,21 +77,9 @@ def find_header(rows: list[list[str | None]], header_rows: int) -> Header | None
     return None
 
 
-def table_from_grid(rel: str, sheet: str, grid: list[list[str | None]], row_numbers: list[int],
-                     header_rows: int) -> SubmittedTable | None:
-    header = find_header(grid, header_rows)
-    if header is None:
-        return None
-    start = header.row_index + 1
-    body_rows = grid[start:]
-    cols = {f"c{j}": pa.array([(r[j] if j < len(r) else None) for r in body_rows], pa.string())
-            for j, fld in header.columns.items() if fld in KEEP_FIELDS}
-    return make_table(rel, sheet, grid[: header.row_index], header, cols,
-                       np.asarray(row_numbers[start:], dtype=np.int64))
-
-
 def make_table(rel: str, sheet: str, pre_rows: list[list[str | None]], header: Header,
-                columns: dict[str, pa.Array | pa.ChunkedArray] | pa.Table, row_numbers: np.ndarray) -> SubmittedTable:
+               columns: dict[str, pa.Array | pa.ChunkedArray] | pa.Table, row_numbers: np.ndarray,
+               marks: list[tuple[int, str, str, str]] | None = None) -> SubmittedTable:
     """The body under the form's field names, typed as in _BODY_SCHEMA (no column: all null)."""
     if isinstance(columns, pa.Table):
         columns = {name: columns.column(name) for name in columns.column_names}
@@ -104,7 +94,8 @@ def make_table(rel: str, sheet: str, pre_rows: list[list[str | None]], header: H
         if pa.types.is_dictionary(kind) and not pa.types.is_dictionary(col.type):
             col = pc.dictionary_encode(col)
         body[fld] = col
-    return SubmittedTable(rel, sheet, header, pre_rows, pa.table(body, schema=_BODY_SCHEMA))
+    return SubmittedTable(rel, sheet, header, pre_rows, pa.table(body, schema=_BODY_SCHEMA),
+                          marks or [])
 
 
 # Text with few distinct values is read dictionary-encoded: it is hashed once, in the parallel

@@ -39,10 +39,11 @@ KIND_HELP = {
     "increment": "增量：累计完成填年初至本月末的累计完成数（如累计改造老旧小区数）。",
     "level": "水平：累计完成填本月末的当前水平（如覆盖率、累计达到的个数）；上年末基数填上年末水平。",
     "daily_average": "日均：累计完成填年初至本月末的日均值（累计数 ÷ 已过天数）。",
-    "directional": "方向：累计完成填年初至本月末较基期的变动率（百分数）。下降（负数）暂不能入账，"
-                   "请在进展情况中写明并与市级联系。",
+    "directional": "方向：累计完成填年初至本月末的实际数（按目标清单的数值单位，如案均损失金额“元/案”），"
+                   "上年末基数栏填比较基数（如前三年同期平均数）；变动方向由市级计算，不填变动率。",
     "coverage": "覆盖：累计完成填已覆盖的个数（如已覆盖区县数）。",
     "deliverable": "里程碑：累计完成填已完成的里程碑个数。",
+    "task": "文字任务（指标编号如 MS12-T1）：只填进展情况（是否已开展、进展和成效），不填数字。",
 }
 
 
@@ -57,7 +58,7 @@ def template_rows(catalogue: Catalogue, unit: str | None = None) -> pd.DataFrame
 
     `unit` keeps the indicators that unit reports (catalogue `reporting_unit`); None keeps all.
     """
-    ind = catalogue.indicators
+    ind = catalogue.reportable
     if unit is not None:
         units = list(dict.fromkeys(ind["reporting_unit"]))
         if unit not in units:
@@ -68,7 +69,7 @@ def template_rows(catalogue: Catalogue, unit: str | None = None) -> pd.DataFrame
         places = district_list.official() if r["by_district"] else (district_list.CITYWIDE,)
         for place in places:
             rows.append({"indicator_id": r["indicator_id"], "item_name": r["item_name"],
-                         "indicator_name": r["indicator"], "unit": r["unit"],
+                         "indicator_name": r["indicator"], "unit": r["value_unit"] or r["unit"],
                          "annual_target": r["target_value"], "district": place,
                          "reporting_unit": r["reporting_unit"], "kind": r["kind"]})
     return pd.DataFrame(rows, columns=["indicator_id", "item_name", "indicator_name", "unit",
@@ -131,7 +132,8 @@ def write_template(catalogue: Catalogue, path: str | Path, unit: str | None = No
     for i, r in enumerate(rows.itertuples(index=False), start=FIRST_ROW):
         values = {"indicator_id": r.indicator_id, "item_name": r.item_name,
                   "indicator_name": r.indicator_name, "unit": r.unit,
-                  "annual_target": _number(r.annual_target), "district": r.district,
+                  "annual_target": None if r.kind == "task" else _number(r.annual_target),
+                  "district": r.district,
                   "reporting_unit": r.reporting_unit}
         for f in fields:
             c = ws[f"{col[f]}{i}"]
@@ -139,8 +141,9 @@ def write_template(catalogue: Catalogue, path: str | Path, unit: str | None = No
             c.border = box
             if f in PREFILLED:
                 continue
-            if f == "baseline" and r.kind not in BASELINE_KINDS:
-                c.fill = grey  # 上年末基数 is only for levels (and directional rates)
+            if (f == "baseline" and r.kind not in BASELINE_KINDS) or (
+                    f in NUMBER_FIELDS and r.kind == "task"):
+                c.fill = grey  # 上年末基数 only for levels and directional targets; tasks are words
                 continue
             c.protection = unlocked
             if f in ("month",):
@@ -177,7 +180,7 @@ def write_template(catalogue: Catalogue, path: str | Path, unit: str | None = No
         dv_number.add(f"{col[f]}{FIRST_ROW}:{col[f]}{last_row}")
     dv_date = DataValidation(type="date", operator="between", formula1=f"DATE({year},1,1)",
                              formula2=f"DATE({year + 1},12,31)", allow_blank=True, showErrorMessage=True,
-                             errorTitle="填报日期", error="请填写日期，如 2026-04-03。")
+                             errorTitle="填报日期", error=f"请填写日期，如 {year}-04-03。")
     dv_date.add(f"{col['submitted_on']}{FIRST_ROW}:{col['submitted_on']}{last_row}")
     dv_date.add(date_cell.coordinate)
     for dv in (dv_month, dv_district, dv_number, dv_date):
@@ -226,7 +229,7 @@ def _write_help(ws, catalogue: Catalogue) -> None:
         (FORM_COLUMNS["progress_text"], "文字说明进展（如“施工图审查完成”）。尚无数字的，只填此列即可。"),
         (FORM_COLUMNS["remark"], "其他需说明的情况。"),
         (FORM_COLUMNS["reporting_unit"], "预填为报送单位，代报的请改为实际填报单位。"),
-        (FORM_COLUMNS["submitted_on"], "填报日期，如 2026-04-03；也可在表头“填报日期”处填写一次。"),
+        (FORM_COLUMNS["submitted_on"], f"填报日期，如 {year}-04-03；也可在表头“填报日期”处填写一次。"),
         ("", ""),
         ("二、数字的写法", ""),
         ("不带单位", "只填数字：12000，不写“1.2万”“约12000”“12000余”。"),
@@ -238,7 +241,8 @@ def _write_help(ws, catalogue: Catalogue) -> None:
         *((catalogue_kind, text) for catalogue_kind, text in
           (("增量", KIND_HELP["increment"]), ("水平", KIND_HELP["level"]),
            ("日均", KIND_HELP["daily_average"]), ("方向", KIND_HELP["directional"]),
-           ("覆盖", KIND_HELP["coverage"]), ("里程碑", KIND_HELP["deliverable"]))),
+           ("覆盖", KIND_HELP["coverage"]), ("里程碑", KIND_HELP["deliverable"]),
+           ("文字任务", KIND_HELP["task"]))),
         ("", ""),
         ("四、报送", ""),
         ("截止时间", f"每月数据于次月{config.settings().get('cleaning', {}).get('due_day', 5)}日前报送。"),

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from minsheng.catalogue import Catalogue
-from minsheng.catalogue.calendar import return_due
+from minsheng.catalogue.periods import return_due
 
 
 def submission_status(catalogue: Catalogue, pos: np.ndarray, mo: pd.DataFrame, dates: pd.DataFrame,
@@ -17,14 +17,14 @@ def submission_status(catalogue: Catalogue, pos: np.ndarray, mo: pd.DataFrame, d
     """Per reporting unit × month: on_time / late / undated / missing.
 
     A unit's month has arrived when any input row (clean or not) carries one of its indicators
-    and that month. Its date is the earliest 填报日期 of those rows: on time when on or before
+    and that month; the caller passes pos = -1 for rows another unit sent (NOT_RESPONSIBLE). Its date is the earliest 填报日期 of those rows: on time when on or before
     day `due_day` of the following month; undated when no row has a readable 填报日期. Months
     expected: from the first to the last month reported by anyone in the catalogue's year (no
     clock is read, so a rerun gives the same answer).
     """
     year = catalogue.year
-    units = list(dict.fromkeys(catalogue.indicators["reporting_unit"]))
-    reporting = catalogue.indicators["reporting_unit"]
+    units = list(dict.fromkeys(catalogue.reportable["reporting_unit"]))
+    reporting = catalogue.reportable["reporting_unit"]
     unit_code = np.append(np.array([units.index(u) for u in reporting], dtype=np.int64), -1)
     valid = (pos >= 0) & ~mo["invalid"].to_numpy() & ~mo["out_of_year"].to_numpy()
     if not valid.any():

@@ -26,7 +26,7 @@ from minsheng.config import settings
 from minsheng.report import fonts
 from minsheng.report.labels import labels
 from minsheng.report.text import attainment_text, indicator_name
-from minsheng.rules.status import STATUSES, classify
+from minsheng.rules.status import STATUSES
 
 EDGE = "#333333"        # bar outline and hatch colour
 WIDTH_IN = 6.3          # 16 cm: the text width of an A4 page with 2.5 cm margins
@@ -142,19 +142,13 @@ def item_bullet(rows: pd.DataFrame) -> Figure:
     return fig
 
 
-def district_status(rank: pd.DataFrame) -> pd.Series:
-    """A district's colour: its mean gap to 序时进度 read with the status thresholds."""
-    gap = rank["mean_gap_points"].astype(float) / 100
-    return classify(gap, pd.Series(0.0, index=rank.index), pd.Series(False, index=rank.index))
-
-
 def district_ranking(rank: pd.DataFrame) -> Figure:
-    """Districts in rank order by mean capped attainment (rollup.by_district), coloured by
-    their mean gap to 序时进度."""
+    """Districts in rank order (rollup.by_district): the bar is the mean capped attainment
+    and its colour the status of the capped gap, one measure for both."""
     rank = rank.reset_index(drop=True)
     fig = _figure(0.2 * len(rank) + 1.3)
     ax = fig.add_subplot()
-    status = district_status(rank).astype(str)
+    status = rank["status"].astype(str)
     att = rank["mean_attainment_capped"].astype(float)
     for i, (a, s) in enumerate(zip(att, status, strict=True)):
         if pd.isna(a):
@@ -163,8 +157,9 @@ def district_ranking(rank: pd.DataFrame) -> Figure:
         ax.barh(i, a, height=0.7, **_style(s))
         ax.text(a + 0.01, i, f"{a * 100:.1f}%", va="center", fontsize=7)
     ax.axvline(1.0, color="#555555", ls="--", lw=1)
-    ax.set_yticks(range(len(rank)), [f"{r}. {d}" for r, d in zip(rank["rank"], rank["district"],
-                                                                  strict=True)], fontsize=7)
+    ax.set_yticks(range(len(rank)), [f"{r}. {d}" if pd.notna(r) else d
+                                     for r, d in zip(rank["rank"], rank["district"], strict=True)],
+                  fontsize=7)
     ax.set_ylim(len(rank) - 0.5, -0.5)
     ax.set_xlim(0, 1.15)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
@@ -172,7 +167,7 @@ def district_ranking(rank: pd.DataFrame) -> Figure:
     ax.grid(axis="y", visible=False)
     present = [s for s in STATUSES if s in set(status) and s != "completed"]
     fig.legend(handles=legend_handles(present), loc="outside lower center", ncols=len(present) or 1,
-               fontsize=8, frameon=False, title="按平均差距着色", title_fontsize=8)
+               fontsize=8, frameon=False, title="按平均完成率与平均序时进度之差着色", title_fontsize=8)
     return fig
 
 

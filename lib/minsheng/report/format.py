@@ -48,32 +48,38 @@ def fmt_points(points: float | None) -> str:
 
 
 def fmt_count(n: int | float | None) -> str:
-    """A count with thousands separators: 12345 → "12,345"."""
+    """A count as official text writes it, without separators: 12345 → "12345"."""
     if is_missing(n):
         return DASH
-    return f"{int(n):,}"
+    return str(int(n))
 
 
 def _strip_zeros(text: str) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def official_unit(unit: str) -> str:
+    """A unit as Chinese text writes it: full-width brackets ("套(间)" → "套（间）")."""
+    return str(unit).replace("(", "（").replace(")", "）")
+
+
 def fmt_quantity(value: float | None, unit: str = "") -> str:
-    """A target or figure in its unit: below 10,000 with thousands separators ("2,500部",
-    "12.5公里"); from 10,000 in 万 ("450万人", "1.5万名"), from 10^8 in 亿; exact to four
-    decimals of the 万/亿 so no figure is rounded away. Percent units never use 万."""
+    """A target or figure in its unit, as the notice writes figures: below 10,000 as is
+    ("2500部", "12.5公里"); from 10,000 in 万 and from 10^8 in 亿, with at most two decimals
+    ("450万人", "1.2万套（间）", "339.64万人"). No thousands separators in text; percent
+    units never use 万. Exact figures are in the data tables (XLSX)."""
     if is_missing(value):
         return DASH
     v = float(value)
     sign = "-" if v < 0 else ""
     a = abs(v)
     if unit.startswith("%") or a < 1e4:
-        body = _strip_zeros(f"{a:,.2f}")
+        body = _strip_zeros(f"{a:.2f}")
     elif a < 1e8:
-        body = _strip_zeros(f"{a / 1e4:,.4f}") + "万"
+        body = _strip_zeros(f"{a / 1e4:.2f}") + "万"
     else:
-        body = _strip_zeros(f"{a / 1e8:,.4f}") + "亿"
-    return f"{sign}{body}{unit}"
+        body = _strip_zeros(f"{a / 1e8:.2f}") + "亿"
+    return f"{sign}{body}{official_unit(unit)}"
 
 
 def fmt_date(d: date) -> str:

@@ -17,14 +17,16 @@ _CMP_PREFIX = {">=": "", ">": "超过", "<=": "不超过", "<": "低于"}
 
 
 def target_text(row: Mapping[str, Any]) -> str:
+    """The annual target as the notice words it ("2500部", "达到55%", "较前三年平均数同比下降")."""
     kind, cmp_, unit = row["kind"], row["comparator"], row["unit"]
     target = row["target_value"]
     if kind == "directional":
+        base = row.get("baseline_label") or "基数"
         if target == 0 and cmp_ in ("<", "<="):
-            return "较基数下降"
+            return f"较{base}同比下降"
         if target == 0 and cmp_ in (">", ">="):
-            return "较基数上升"
-        return f"较基数变化{cmp_}{fmt_quantity(target, '%')}"
+            return f"较{base}同比上升"
+        return f"较{base}变化{_CMP_PREFIX[cmp_] or '达到'}{fmt_quantity(target, '%')}"
     if kind == "daily_average":
         return "日均" + {">=": "不低于", ">": "超过", "<=": "不超过", "<": "低于"}[cmp_] + \
             fmt_quantity(target, unit)
@@ -39,13 +41,17 @@ def value_text(row: Mapping[str, Any], month: int) -> str:
         return "见进展情况" if clean_text(row.get("progress_text")) else DASH
     if kind == "directional":
         chg = row.get("change_pct")
-        text = (f"{fmt_quantity(value)}（无基数）" if is_missing(chg) else
-                f"较基数{'下降' if chg < 0 else '上升'}{abs(float(chg)):.1f}%")
+        base = row.get("baseline_label") or "基数"
+        amount = fmt_quantity(value, row.get("value_unit") or "")
+        text = (f"{amount}（无{base}）" if is_missing(chg) else
+                f"{amount}，较{base}{'下降' if chg < 0 else '上升'}{abs(float(chg)):.1f}%")
     elif kind == "daily_average":
         text = "日均" + fmt_quantity(value, unit)
     elif kind == "level":
         base = row.get("baseline")
-        text = fmt_quantity(value, unit) + ("" if is_missing(base) else f"（年初{fmt_quantity(base, unit)}）")
+        where = row.get("baseline_label") or "上年末"
+        text = fmt_quantity(value, unit) + ("" if is_missing(base) else
+                                            f"（{where}{fmt_quantity(base, unit)}）")
     else:
         text = fmt_quantity(value, unit)
     dm = row.get("data_month")
@@ -68,10 +74,15 @@ def units_text(row: Mapping[str, Any]) -> str:
     return f"{lead}（牵头）" + ("、" + "、".join(others) if others else "")
 
 
+def lead_unit(row: Mapping[str, Any]) -> str:
+    """The unit that answers for an indicator: its reporting unit (牵头单位)."""
+    return str(row["reporting_unit"])
+
+
 _VALUE_VERB = {"increment": "累计完成", "coverage": "已覆盖", "deliverable": "已完成里程碑",
                "level": "当前", "daily_average": "", "directional": ""}
 
 
 def value_phrase(r: Mapping[str, Any], month: int) -> str:
-    """The figure to date with its verb, for prose ("累计完成1,200部", "当前46%（年初40%）")."""
+    """The figure to date with its verb, for prose ("累计完成1200部", "当前46%（上年末40%）")."""
     return _VALUE_VERB[r["kind"]] + value_text(r, month)

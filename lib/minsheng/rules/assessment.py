@@ -1,9 +1,11 @@
-"""Annual assessment (年考核): 超额完成 / 按期完成 / 未完成 per indicator, item and unit.
+"""Annual assessment (年考核): 超额完成 / 按期完成 / 未完成 / 未报送 per indicator, item, unit.
 
-Indicator: exceeded when the target is met and attainment is above 1 + exceed_margin
-(directional targets can only be met); met when the target is met; otherwise missed —
-including no figure at all. A group (item, unit) is missed if any of its indicators is,
-exceeded if all are met and more than half exceeded, else met.
+Indicator: no_data (未报送) when it has no figure — a missing report is never counted as a
+miss; exceeded when the target is met and attainment is above 1 + exceed_margin
+(directional targets can only be met); met when the target is met; otherwise missed.
+A group (item, unit) is missed if any of its indicators is; else no_data if any is
+unreported (it cannot be assessed as met); else exceeded if more than half exceeded; else met.
+Run only for a complete year (the run refuses a draft year end).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import pandas as pd
 
 from minsheng.config import settings
 
-CLASSES = ("exceeded", "met", "missed")
+CLASSES = ("exceeded", "met", "missed", "no_data")
 
 
 def assess_indicators(table: pd.DataFrame, margin: float | None = None) -> pd.Series:
@@ -22,7 +24,8 @@ def assess_indicators(table: pd.DataFrame, margin: float | None = None) -> pd.Se
     met = table["reached"].astype(bool)
     # A directional target is a yes/no: met or not, never exceeded.
     exceeded = met & (table["kind"] != "directional") & (table["attainment"].round(9) > 1 + margin)
-    codes = np.select([exceeded, met], ["exceeded", "met"], default="missed")
+    codes = np.select([table["attainment"].isna(), exceeded, met], ["no_data", "exceeded", "met"],
+                      default="missed")
     return pd.Series(pd.Categorical(codes, categories=CLASSES), index=table.index,
                      name="assessment")
 
@@ -30,6 +33,8 @@ def assess_indicators(table: pd.DataFrame, margin: float | None = None) -> pd.Se
 def _group(classes: pd.Series) -> str:
     if (classes == "missed").any():
         return "missed"
+    if (classes == "no_data").any():
+        return "no_data"
     return "exceeded" if (classes == "exceeded").mean() > 0.5 else "met"
 
 

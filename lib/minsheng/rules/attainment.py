@@ -78,28 +78,54 @@ def reached(frame: pd.DataFrame, month: int) -> pd.Series:
 def city_figures(catalogue: Catalogue, ledger: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
     """The city-wide figure of every indicator as of the end of `month`.
 
-    A unit's latest report up to `month` stands (data_month says which month it is).
-    Where a 全市 row exists it is the city figure; otherwise district rows are summed,
-    for additive kinds only (a rate is never summed across districts).
+    A unit's latest figure up to `month` stands: a later row without a value (blank, N/A)
+    never replaces it, and data_month says which month the figure is (the latest row's month
+    when there is no figure at all); progress texts come from the latest row. Where a 全市 row
+    exists it is the city figure; otherwise district rows are summed, for additive kinds only
+    (a rate is never summed across districts), each district with its own latest figure.
+
+    Columns: value, data_month, baseline (the latest one reported), progress_text, remark and,
+    for a sum, how many districts it covers: districts_reported (districts in the sum),
+    districts_current (of those, with a figure of data_month) and districts_blank (whose latest
+    row has no value, so an earlier figure of theirs is carried). A gap between
+    districts_reported and districts_current is a sum partly made of older months. All three
+    are 0 for a 全市 figure.
     """
-    led = ledger[(ledger["year"] == year) & (ledger["month"] <= month)]
-    latest = led.sort_values("month").groupby(["indicator_id", "district"], sort=False).tail(1)
+    keys = ["indicator_id", "district"]
+    led = ledger[(ledger["year"] == year) & (ledger["month"] <= month)].sort_values("month")
+    latest = led.groupby(keys, sort=False).tail(1)
+    valued = led[led["value"].notna()].groupby(keys, sort=False).tail(1)
+    based = led[led["baseline"].notna()].groupby(keys, sort=False).tail(1)
+    rows = latest[[*keys, "month", "value", "progress_text", "remark"]].rename(
+        columns={"month": "latest_month", "value": "latest_value"})
+    rows = rows.merge(valued[[*keys, "month", "value"]], on=keys, how="left").merge(
+        based[[*keys, "baseline"]], on=keys, how="left")
+    rows["data_month"] = rows["month"].fillna(rows["latest_month"])
+    rows["blank"] = rows["latest_value"].isna() & rows["value"].notna()
     kinds = catalogue.indicators["kind"]
-    city = latest[latest["district"] == CITYWIDE].set_index("indicator_id")
-    dist = latest[(latest["district"] != CITYWIDE)
-                  & latest["indicator_id"].map(kinds).isin(ADDITIVE_KINDS)]
-    summed = dist.groupby("indicator_id").agg(
-        value=("value", lambda s: s.sum(min_count=1)),
-        data_month=("month", "max"),
-        districts_reported=("value", "count"),
-    )
+    city = rows[rows["district"] == CITYWIDE].set_index("indicator_id")
+    dist = rows[(rows["district"] != CITYWIDE)
+                & rows["indicator_id"].map(kinds).isin(ADDITIVE_KINDS)]
+    has = dist["value"].notna()
+    sum_month = dist[has].groupby("indicator_id")["data_month"].max().combine_first(
+        dist.groupby("indicator_id")["latest_month"].max())
+    current = has & (dist["data_month"] == dist["indicator_id"].map(sum_month))
+    g = dist.assign(current=current, blank=dist["blank"]).groupby("indicator_id")
+    summed = pd.DataFrame({
+        "value": g["value"].sum(min_count=1),
+        "data_month": sum_month,
+        "districts_reported": g["value"].count(),
+        "districts_current": g["current"].sum(),
+        "districts_blank": g["blank"].sum(),
+    })
     summed["baseline"] = np.nan
     for text in ("progress_text", "remark"):
         # Distinct texts of the districts, in first-seen order.
         summed[text] = dist.dropna(subset=[text]).groupby("indicator_id")[text].agg(
             lambda s: "；".join(dict.fromkeys(s)))
     city_part = pd.DataFrame({
-        "value": city["value"], "data_month": city["month"], "districts_reported": 0,
+        "value": city["value"], "data_month": city["data_month"], "districts_reported": 0,
+        "districts_current": 0, "districts_blank": 0,
         "baseline": city["baseline"], "progress_text": city["progress_text"],
         "remark": city["remark"],
     })

@@ -27,14 +27,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from minsheng.catalogue.calendar import days_through
-from minsheng.catalogue.kinds import ADDITIVE_KINDS, SCHEDULED_KINDS, meets_one
+from minsheng.catalogue.kinds import ADDITIVE_KINDS, SCHEDULED_KINDS, STANDING_KINDS, meets_one
+from minsheng.catalogue.periods import days_through
 from minsheng.config import settings
 
 CLASSES = ("on_track", "close", "off_track", "wrong_direction", "unknown")
 WINDOW = 3          # months of movement behind the current pace
-# Year-to-date averages: their movement is a month's own figure, not a change.
-_AVERAGE_KINDS = ("daily_average", "directional")
 REACH_CODES = ("stalled", "this_year", "next_year", "later")
 
 
@@ -115,7 +113,7 @@ def movements(kind: str, values: dict[int, float], start: float, data_month: int
     d = data_month
     series = {0: start, **values}
     window = range(max(1, d - WINDOW + 1), d + 1)
-    if kind in _AVERAGE_KINDS:
+    if kind in STANDING_KINDS:
         total = _totals(kind, series, year)
         return [(total[m] - total[m - 1]) / (_weight(kind, year, m) - _weight(kind, year, m - 1))
                 for m in window if m in total and m - 1 in total]
@@ -132,7 +130,7 @@ def year_end_at(kind: str, values: dict[int, float], data_month: int, year: int,
     + pace × months left, or for a year-to-date average (total to date + pace × weight left)
     ÷ the year's weight."""
     d = data_month
-    if kind in _AVERAGE_KINDS:
+    if kind in STANDING_KINDS:
         total = _totals(kind, values, year)
         end = _weight(kind, year, 12)
         return (total[d] + pace * (end - _weight(kind, year, d))) / end

@@ -10,10 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from minsheng.catalogue import districts as district_list
 from minsheng.catalogue.districts import CITYWIDE
 from minsheng.catalogue.kinds import ADDITIVE_KINDS
 from minsheng.config import settings
-from minsheng.rules.status import MEETING_SCHEDULE, STATUSES
+from minsheng.rules.status import MEETING_SCHEDULE, STATUSES, classify_gap
 
 CAP = 1.0
 
@@ -61,16 +62,28 @@ def district_detail(catalogue_indicators: pd.DataFrame, ledger: pd.DataFrame, ye
                     month: int, expected: pd.Series) -> pd.DataFrame:
     """Per district × district-reported indicator: value, allotted task, attainment, gap.
 
-    `expected` is the 序时进度 per indicator_id. A district's attainment is its figure over
-    the task allotted to it (年度任务); missing when no task was reported.
+    `expected` is the 序时进度 per indicator_id. A district's figure is its latest one up to
+    `month`: a later row without a value never replaces it (data_month says which month the
+    figure is; the latest row's month when there is none). blank_after_value marks a district
+    whose latest row has no value, so its earlier figure is carried. A district's attainment is
+    its figure over the task allotted to it (年度任务, the latest one reported); missing when no
+    task was reported.
     """
     ind = catalogue_indicators
+    keys = ["indicator_id", "district"]
     led = ledger[(ledger["year"] == year) & (ledger["month"] <= month)
                  & (ledger["district"] != CITYWIDE)]
-    latest = led.sort_values("month").groupby(["indicator_id", "district"], sort=False).tail(1)
-    latest = latest[latest["indicator_id"].map(ind["kind"]).isin(ADDITIVE_KINDS)]
-    out = latest[["indicator_id", "district", "month", "value", "district_target"]].rename(
-        columns={"month": "data_month"})
+    led = led[led["indicator_id"].map(ind["kind"]).isin(ADDITIVE_KINDS)].sort_values("month")
+    latest = led.groupby(keys, sort=False).tail(1)
+    valued = led[led["value"].notna()].groupby(keys, sort=False).tail(1)
+    tasked = led[led["district_target"].notna()].groupby(keys, sort=False).tail(1)
+    out = latest[[*keys, "month", "value"]].rename(columns={"value": "latest_value"})
+    out = out.merge(valued[[*keys, "month", "value"]].rename(columns={"month": "value_month"}),
+                    on=keys, how="left")
+    out = out.merge(tasked[[*keys, "district_target"]], on=keys, how="left")
+    out["data_month"] = out["value_month"].fillna(out["month"]).astype("int64")
+    out["blank_after_value"] = out["latest_value"].isna() & out["value"].notna()
+    out = out[[*keys, "data_month", "value", "district_target", "blank_after_value"]]
     out = out.join(ind[["item_no", "indicator", "unit"]], on="indicator_id")
     out["attainment"] = out["value"] / out["district_target"].where(out["district_target"] > 0)
     out["expected"] = out["indicator_id"].map(expected).astype(float)
@@ -79,21 +92,41 @@ def district_detail(catalogue_indicators: pd.DataFrame, ledger: pd.DataFrame, ye
 
 
 def by_district(detail: pd.DataFrame) -> pd.DataFrame:
-    """Rank districts by mean capped attainment across their district-reported indicators,
-    with the mean gap to 序时进度 and the number of indicators lagging (by the status
-    threshold in settings.yaml) or worse."""
-    behind = detail["gap_points"] <= -settings()["status"]["on_track_within"]
-    g = detail.assign(
-        capped=detail["attainment"].clip(upper=CAP),
-        behind=behind,
-    ).groupby("district", sort=True)
-    out = pd.DataFrame({
-        "n_indicators": g["indicator_id"].nunique(),
-        "mean_attainment_capped": g["capped"].mean(),
-        "mean_gap_points": g["gap_points"].mean(),
-        "n_behind": g["behind"].sum(),
-    }).reset_index()
-    out = out.sort_values(["mean_attainment_capped", "district"], ascending=[False, True],
-                          na_position="last").reset_index(drop=True)
-    out.insert(0, "rank", np.arange(1, len(out) + 1))
-    return out
+    """Districts compared by one measure, on the indicators they share.
+
+    Shared indicators: those every district with a figure has a figure for (a task allotted
+    to some districts only is not a fair ground for ranking). On them, per district: the mean
+    attainment with each indicator capped at 100 %, the mean 序时进度, and their difference,
+    the capped gap; the status word comes from that gap by the thresholds of the indicators,
+    and the rank orders the capped gap (ties: capped attainment, then the official name).
+    The bar, the colour and the rank of a district therefore always agree. n_behind counts a
+    district's indicators (all of them) lagging by the threshold or more.
+    """
+    columns = ["rank", "district", "n_indicators", "n_shared", "mean_attainment_capped",
+               "mean_expected", "mean_gap_capped", "status", "n_behind"]
+    rated = detail[detail["attainment"].notna()]
+    have = rated.groupby("district")["indicator_id"].agg(frozenset)
+    shared = frozenset.intersection(*have) if len(have) else frozenset()
+    on_shared = rated[rated["indicator_id"].isin(shared)]
+    g = on_shared.assign(capped=on_shared["attainment"].clip(upper=CAP)).groupby("district")
+    lagging = detail["gap_points"] <= -settings()["status"]["lagging_from"]
+    out = pd.DataFrame({"district": sorted(detail["district"].unique())}).set_index("district")
+    out["n_indicators"] = rated.groupby("district")["indicator_id"].nunique()
+    out["n_shared"] = g["indicator_id"].nunique()
+    out["mean_attainment_capped"] = g["capped"].mean()
+    out["mean_expected"] = g["expected"].mean()
+    out["mean_gap_capped"] = ((out["mean_attainment_capped"] - out["mean_expected"]) * 100).round(9)
+    out["n_behind"] = lagging.groupby(detail["district"]).sum()
+    out = out.reset_index().fillna({"n_indicators": 0, "n_shared": 0, "n_behind": 0})
+    out = out.astype({"n_indicators": "int64", "n_shared": "int64", "n_behind": "int64"})
+    out["status"] = pd.Categorical(
+        np.where(out["mean_gap_capped"].isna(), "no_data", classify_gap(out["mean_gap_capped"])),
+        categories=STATUSES)
+    order = district_list.order()
+    out = out.assign(_order=out["district"].map(order)).sort_values(
+        ["mean_gap_capped", "mean_attainment_capped", "_order"], ascending=[False, False, True],
+        na_position="last").drop(columns="_order").reset_index(drop=True)
+    ranked = out["mean_gap_capped"].notna()
+    out.insert(0, "rank", pd.array(np.where(ranked, np.arange(1, len(out) + 1), 0), dtype="Int64"))
+    out.loc[~ranked, "rank"] = pd.NA
+    return out[columns]

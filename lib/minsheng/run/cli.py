@@ -49,21 +49,73 @@ def _cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _clean_paths(raw: Path, out: Path) -> str | None:
+    """Why RAW_DIR / --out cannot be used, in one line (checked before any work), or None."""
+    if not raw.exists():
+        return f"原始数据目录不存在 / raw folder not found: {raw}"
+    if not raw.is_dir():
+        return f"原始数据路径不是文件夹 / raw path is not a folder: {raw}"
+    if out.exists() and not out.is_dir():
+        return f"输出路径已存在且不是文件夹 / --out exists and is not a folder: {out}"
+    raw_real, out_real = raw.resolve(), out.resolve()
+    if out_real.parent == out_real:
+        return f"不能输出到根目录 / --out cannot be the root folder: {out}"
+    if out_real.is_relative_to(raw_real):
+        return f"输出目录不能在原始数据目录内（原始报送不得改动）/ --out inside the raw folder: {out}"
+    return None
+
+
 def _cmd_clean(args: argparse.Namespace) -> int:
+    import signal
+
+    from filelock import FileLock, Timeout
+
     from minsheng.catalogue import resolve_catalogue
     from minsheng.contracts import store
     from minsheng.intake.clean import clean
     from minsheng.report.quality import summary_lines
 
-    raw = Path(args.raw_dir)
-    if not raw.is_dir():
-        raise FileNotFoundError(f"原始数据目录不存在：{raw}")
+    raw, out = Path(args.raw_dir), Path(args.out)
+    problem = _clean_paths(raw, out)
+    if problem:
+        print(f"错误 / error: {problem}", file=sys.stderr)
+        return EXIT_FAILED
     catalogue = resolve_catalogue(args.year, args.catalogue)
-    result = clean(raw, catalogue, progress=True)
-    store.write(result, args.out)
+    out_real = out.resolve()
+    out_real.parent.mkdir(parents=True, exist_ok=True)
+    # Like `minsheng run`: one writer per output folder; the second is refused at once.
+    lock = FileLock(str(out_real.parent / f".{out_real.name}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        print(f"错误 / error: 另一清洗正在写入 {out} / another clean into this folder is in "
+              "progress", file=sys.stderr)
+        return EXIT_FAILED
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)  # SIGTERM ends like Ctrl-C: tidy, one line
+    try:
+        result = clean(raw, catalogue, progress=True)
+        store.write(result, out)
+    except KeyboardInterrupt:
+        print(f"已中断 / interrupted: {out} 未改动 / left as it was", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:
+        print(f"错误 / error: 无法写入 {out} / cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        lock.release()
     for line in summary_lines(result.quality):
         print(line)
-    print(f"输出：{Path(args.out)}", file=sys.stdout)
+    q = result.quality
+    for skip in q.files_skipped:
+        print(f"  未读取 {skip.file}：{skip.reason}")
+    for skip in q.sheets_skipped:
+        print(f"  未读取 {skip.file} 工作表“{skip.sheet}”：{skip.reason}")
+    print(f"输出：{out}", file=sys.stdout)
     return EXIT_WARNINGS if result.has_problems else EXIT_OK
 
 
@@ -73,13 +125,35 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     try:
         issued = date(args.issued_on) if args.issued_on else None
-        plan = plan_run(args.quarter, args.raw, args.reports, issued)
-        target = execute(plan, progress=not args.quiet)
+        plan = plan_run(args.quarter, args.raw, args.reports, issued, catalogue=args.catalogue,
+                        year=args.year, draft=args.draft, replace=args.replace, force=args.force)
+        outcome = execute(plan, progress=not args.quiet)
     except (ParameterError, RunError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    print(f"已发布 / published: {relative(target)}/")
+    where = relative(outcome.target)
+    if outcome.skipped:
+        print(f"未变化，跳过 / unchanged, skipped: {where}/ 的输入与参数与已发布的相同")
+        return EXIT_OK
+    if outcome.superseded is not None:
+        print(f"原发布件另存于 / previous publication kept in: {relative(outcome.superseded)}/")
+    print(f"已发布{'（征求意见稿）' if plan.draft else ''} / published{' (draft)' if plan.draft else ''}: "
+          f"{where}/")
     return EXIT_OK
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from minsheng.run.params import ParameterError
+    from minsheng.run.verify import PublicationError, verify_publication
+
+    try:
+        result = verify_publication(args.publication)
+    except (ParameterError, PublicationError) as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    for line in result.lines():
+        print(line, file=sys.stdout if result.ok else sys.stderr)
+    return EXIT_OK if result.ok else EXIT_FAILED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,19 +176,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_template)
 
     p = sub.add_parser("clean", help="清洗各单位月报，生成台账 / clean unit submissions into the ledger")
-    p.add_argument("raw_dir", help="原始报送文件目录（递归读取 *.xlsx, *.csv）")
+    p.add_argument("raw_dir", help="原始报送文件目录（递归读取 xlsx、xlsm、xls、xlsb、ods、csv）")
     p.add_argument("--out", required=True, help="输出目录：ledger.parquet, history.parquet, quarantine.csv, quality.json")
     p.add_argument("--year", type=int, help=year_help)
     p.add_argument("--catalogue", help=catalogue_help)
     p.set_defaults(func=_cmd_clean)
 
     p = sub.add_parser("run", help="执行笔记本并发布季度通报 / run the notebooks and publish")
-    p.add_argument("--quarter", default="latest", help="如 2026Q3，或 latest（最近一个已结束的季度）")
+    p.add_argument("--quarter", default="latest", help="如 2026Q3，或 latest（最近一个报送已截止的季度；"
+                                                      "与 --year 同用时为该年的）")
+    p.add_argument("--year", type=int, help="年度（须与 --quarter 一致）")
+    p.add_argument("--catalogue", help=catalogue_help + "，须在项目目录内")
     p.add_argument("--raw", default=None, help="原始报送文件夹（默认：data/sample/raw）")
     p.add_argument("--reports", default=None, help="发布目录（默认：reports/）")
     p.add_argument("--issued-on", default=None, help="通报日期 YYYY-MM-DD（默认：今天）")
+    p.add_argument("--draft", action="store_true",
+                   help="季度未结束或末月报送未到齐时，仍发布征求意见稿 / publish a draft before the quarter is final")
+    p.add_argument("--replace", action="store_true",
+                   help="重新发布已发布的季度（原发布件另存于发布目录下 _superseded/）/ replace an existing publication")
+    p.add_argument("--force", action="store_true",
+                   help="输入与参数未变化时也重新生成 / publish even when nothing changed")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("verify", help="核验已发布的通报：文件哈希与按台账重算的指标明细 / verify a publication")
+    p.add_argument("publication", help="发布目录，如 reports/2026Q3（须在项目目录内，相对路径从项目根目录起算）")
+    p.set_defaults(func=_cmd_verify)
     return parser
 
 

@@ -4,6 +4,11 @@ papermill injects parameters without checking them: "2026Q5", a misspelt name or
 outside the project would otherwise surface as a traceback deep in a notebook. Every
 notebook calls `validate_parameters(globals(), "<notebook>")` right after its parameters
 cell, and the runner validates before it starts a kernel.
+
+Every notebook that reads targets takes `catalogue`: a catalogue YAML inside the project, or
+None for data/targets/<year>.yaml. Validation loads it (so a broken file stops the run before
+any kernel starts) and checks that it is the catalogue of the notebook's year; the notebook
+then reads `p.catalogue`, a loaded `Catalogue`.
 """
 
 from __future__ import annotations
@@ -12,12 +17,12 @@ import datetime as dt
 import re
 import types
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from minsheng import config
-from minsheng.catalogue import catalogue_path
+from minsheng.catalogue import Catalogue, CatalogueError, catalogue_path, load_catalogue
+from minsheng.catalogue.periods import Quarter, latest_due
 
 QUARTER = re.compile(r"^(?P<year>\d{4})Q(?P<q>[1-4])$")
 
@@ -26,42 +31,28 @@ class ParameterError(ValueError):
     """A parameter that cannot be used; the message is one line, in Chinese and English."""
 
 
-@dataclass(frozen=True)
-class Quarter:
-    year: int
-    quarter: int
+def parse_quarter(text: str, today: dt.date | None = None, year: int | None = None) -> Quarter:
+    """'2026Q3' → Quarter(2026, 3); 'latest' → the latest quarter whose last returns were due
+    before today (on 2026-12-01: 2026Q3; on 2027-01-08: 2026Q4).
 
-    @property
-    def end_month(self) -> int:
-        return 3 * self.quarter
-
-    @property
-    def end_date(self) -> dt.date:
-        """The quarter's last day (data as of this date)."""
-        return dt.date(self.year + self.quarter // 4, self.quarter % 4 * 3 + 1, 1) - dt.timedelta(days=1)
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}Q{self.quarter}"
-
-    def previous(self) -> Quarter | None:
-        return Quarter(self.year, self.quarter - 1) if self.quarter > 1 else None
-
-
-def latest_complete_quarter(today: dt.date) -> Quarter:
-    """The last quarter that has ended before `today` (2026-11-29 → 2026Q3)."""
-    q = (today.month - 1) // 3  # quarters fully behind us this year
-    return Quarter(today.year, q) if q else Quarter(today.year - 1, 4)
-
-
-def parse_quarter(text: str, today: dt.date | None = None) -> Quarter:
-    """'2026Q3' → Quarter(2026, 3); 'latest' → the last complete quarter as of today."""
+    With `year`: 'latest' is that year's latest such quarter (Q4 once it is due), and a
+    quarter of another year is refused.
+    """
+    today = today or dt.date.today()
     if text == "latest":
-        return latest_complete_quarter(today or dt.date.today())
+        q = latest_due(Quarter, today, int(config.settings()["cleaning"]["due_day"]))
+        if year is None or q.year == year:
+            return q
+        if year < q.year:
+            return Quarter(year, 4)
+        raise ParameterError(f"{year} 年还没有已结束的季度 / no quarter of {year} has ended yet")
     m = QUARTER.match(str(text))
     if not m:
         raise ParameterError(f"季度格式应为 2026Q3 / quarter must look like 2026Q3, got {text!r}")
-    return Quarter(int(m["year"]), int(m["q"]))
+    q = Quarter(int(m["year"]), int(m["q"]))
+    if year is not None and q.year != year:
+        raise ParameterError(f"季度 {q.label} 不在 {year} 年 / quarter {q.label} is not in {year}")
+    return q
 
 
 def project_path(value: str | Path, name: str, must_exist: bool = False) -> Path:
@@ -76,12 +67,34 @@ def project_path(value: str | Path, name: str, must_exist: bool = False) -> Path
 
 
 def year(value: Any, name: str = "year") -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+    """A four-digit year; its catalogue is checked with the `catalogue` parameter."""
+    if (isinstance(value, bool) or not isinstance(value, int | str)
+            or not re.fullmatch(r"\d{4}", str(value))):
         raise ParameterError(f"参数 {name} 应为年份 / {name} must be a year, got {value!r}")
-    y = int(value)
-    if not catalogue_path(y).exists():
-        raise ParameterError(f"没有 {y} 年的目标清单 / no catalogue data/targets/{y}.yaml")
-    return y
+    return int(value)
+
+
+def catalogue_for(value: Any, year: int, name: str = "catalogue") -> Catalogue:
+    """The catalogue a step reads, loaded: the YAML `value` names (inside the project), or
+    data/targets/<year>.yaml when `value` is None or empty. It must be the catalogue of `year`."""
+    if value is None or value == "":
+        path = catalogue_path(year)
+        if not path.exists():
+            raise ParameterError(f"没有 {year} 年的目标清单 / no catalogue data/targets/{year}.yaml")
+    elif isinstance(value, str | Path):
+        path = project_path(value, name, must_exist=True)
+    else:
+        raise ParameterError(f"参数 {name} 应为目标清单 YAML 路径 / {name} must be a catalogue "
+                             f"YAML path, got {value!r}")
+    try:
+        catalogue = load_catalogue(path=path)
+    except CatalogueError as exc:
+        raise ParameterError(f"目标清单不可用 / catalogue not usable: {exc}") from None
+    if catalogue.year != year:
+        shown = path.relative_to(config.ROOT).as_posix()
+        raise ParameterError(f"目标清单 {shown} 是 {catalogue.year} 年的，不是 {year} 年 / the "
+                             f"catalogue is for {catalogue.year}, not {year}")
+    return catalogue
 
 
 def month(value: Any, name: str = "as_of_month") -> int:
@@ -107,6 +120,15 @@ def item_or_indicator(value: Any, name: str = "item") -> int | str:
                          f"indicator id like MS01-03, got {value!r}")
 
 
+def flag(value: Any, name: str = "draft") -> bool:
+    """True or False (left out: False)."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise ParameterError(f"参数 {name} 应为 True 或 False / {name} must be True or False, got {value!r}")
+    return value
+
+
 def _dir(must_exist: bool) -> Callable[[Any, str], Path]:
     return lambda v, n: project_path(v, n, must_exist=must_exist)
 
@@ -129,22 +151,32 @@ def _quarter(v: Any, n: str) -> Quarter:
     return parse_quarter(v)
 
 
+def _later(v: Any, n: str) -> Any:
+    """Checked after the others, with them (the catalogue needs the year)."""
+    return v
+
+
 # Each notebook's parameters and how to check them. A test keeps this in step with the
 # notebooks' `parameters` cells.
 NOTEBOOK_PARAMETERS: dict[str, dict[str, Callable[[Any, str], Any]]] = {
-    "01_clean_progress": {"raw_dir": _dir(True), "out_dir": _out_dir, "year": lambda v, n: year(v, n)},
+    "01_clean_progress": {"raw_dir": _dir(True), "out_dir": _out_dir, "year": lambda v, n: year(v, n),
+                          "catalogue": _later},
     "02_attainment": {"clean_dir": _dir(True), "out_dir": _out_dir, "results_dir": _results_dir,
-                      "quarter": _quarter},
+                      "quarter": _quarter, "draft": lambda v, n: flag(v, n), "catalogue": _later},
     "03_quarterly_bulletin": {"clean_dir": _dir(True), "results_dir": _dir(True), "out_dir": _out_dir,
-                              "quarter": _quarter, "issued_on": lambda v, n: date(v, n)},
+                              "quarter": _quarter, "draft": lambda v, n: flag(v, n),
+                              "issued_on": lambda v, n: date(v, n), "catalogue": _later},
     "04_annual_assessment": {"clean_dir": _dir(True), "out_dir": _out_dir,
-                             "year": lambda v, n: year(v, n)},
-    "00_start_here": {"clean_dir": _dir(True), "year": lambda v, n: year(v, n)},
+                             "year": lambda v, n: year(v, n), "catalogue": _later},
+    "00_start_here": {"clean_dir": _dir(True), "year": lambda v, n: year(v, n), "catalogue": _later},
     "10_explore_item": {"clean_dir": _dir(True), "item": lambda v, n: item_or_indicator(v, n),
-                        "as_of_month": lambda v, n: month(v, n), "year": lambda v, n: year(v, n)},
+                        "as_of_month": lambda v, n: month(v, n), "year": lambda v, n: year(v, n),
+                        "catalogue": _later},
     "11_compare_items": {"clean_dir": _dir(True), "as_of_month": lambda v, n: month(v, n),
-                         "year": lambda v, n: year(v, n)},
+                         "year": lambda v, n: year(v, n), "catalogue": _later},
 }
+# Parameters a caller may leave out (their value then is None).
+OPTIONAL = frozenset({"catalogue", "draft"})
 
 # Names IPython puts in a kernel's namespace, which are not parameters.
 _KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
@@ -153,8 +185,8 @@ _KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
 def check(notebook: str, values: Mapping[str, Any]) -> types.SimpleNamespace:
     """Validate `values` for `notebook`; returns them converted (paths resolved, quarter parsed).
 
-    Raises ParameterError naming the first bad parameter, or any unknown name. Touches nothing
-    on disk: the runner plans with it before any work starts.
+    Raises ParameterError naming the first bad parameter, or any unknown name. Writes nothing
+    (it reads the catalogue): the runner plans with it before any work starts.
     """
     spec = NOTEBOOK_PARAMETERS.get(notebook)
     if spec is None:
@@ -163,10 +195,13 @@ def check(notebook: str, values: Mapping[str, Any]) -> types.SimpleNamespace:
     if unknown:
         raise ParameterError(f"{notebook} 没有参数 {', '.join(unknown)} / unknown parameter(s) "
                              f"{', '.join(unknown)}; known: {', '.join(spec)}")
-    missing = sorted(set(spec) - set(values))
+    missing = sorted(set(spec) - set(values) - OPTIONAL)
     if missing:
         raise ParameterError(f"{notebook} 缺少参数 / missing parameter(s): {', '.join(missing)}")
-    return types.SimpleNamespace(**{name: fn(values[name], name) for name, fn in spec.items()})
+    p = types.SimpleNamespace(**{name: fn(values.get(name), name) for name, fn in spec.items()})
+    if "catalogue" in spec:
+        p.catalogue = catalogue_for(p.catalogue, p.year if "year" in spec else p.quarter.year)
+    return p
 
 
 def validate_parameters(namespace: Mapping[str, Any], notebook: str) -> types.SimpleNamespace:

@@ -1,5 +1,5 @@
-"""Counts as the bulletin prints them and as the check reads them back: indicators per
-status, the capped mean attainment, quarantined rows per reason."""
+"""Counts as the bulletin prints them and as its checks read them back: indicators per
+status (categories with none are not printed), the capped mean attainment, shares."""
 
 from __future__ import annotations
 
@@ -29,18 +29,20 @@ def status_counts(statuses: pd.Series) -> dict[str, int]:
 
 
 def counts_phrase(counts: Mapping[str, int]) -> str:
-    """已完成1项、超序时进度2项、… in the order of STATUSES."""
-    return "、".join(f"{status_label(s)}{fmt_count(counts[s])}项" for s in STATUSES)
+    """已完成1项、达到序时进度2项、… in the order of STATUSES, leaving out those with none."""
+    return "、".join(f"{status_label(s)}{fmt_count(counts[s])}项" for s in STATUSES if counts[s])
 
 
 def parse_counts(text: str) -> dict[str, int]:
-    """The status counts a `counts_phrase` printed, read back from `text`."""
+    """The status counts a `counts_phrase` printed, read back from `text` (0 when absent)."""
     names = labels("status")
     # Longest labels first, so that a label containing another is matched whole.
     alternation = "|".join(re.escape(names[s]) for s in sorted(STATUSES, key=lambda s: -len(names[s])))
-    found = {lab: int(n.replace(",", "")) for lab, n in re.findall(rf"({alternation})([\d,]+)项", text)}
+    found = {lab: int(n) for lab, n in re.findall(rf"({alternation})(\d+)项", text)}
     by_label = {v: k for k, v in names.items()}
-    return {by_label[lab]: n for lab, n in found.items()}
+    out = dict.fromkeys(STATUSES, 0)
+    out.update({by_label[lab]: n for lab, n in found.items()})
+    return out
 
 
 def capped_mean(att: pd.Series) -> float:
@@ -60,10 +62,9 @@ def overall_summary(table: pd.DataFrame) -> dict[str, Any]:
             **{f"n_{s}": counts[s] for s in STATUSES}}
 
 
-def quarantined_rows(quarantine: pd.DataFrame) -> tuple[pd.Series, int]:
-    """Quarantined rows per reason code (one line per problem in; a row with two problems
-    of one code counts once), plus the distinct rows over all codes as `total`."""
-    rows = quarantine.assign(reason_code=quarantine["reason_code"].fillna("").astype(str))
-    key = ["file", "sheet", "row"]
-    per = rows.drop_duplicates(key + ["reason_code"]).groupby("reason_code", sort=True).size()
-    return per, len(rows.drop_duplicates(key))
+def listed(frame: pd.DataFrame, column: str = "indicator", limit: int | None = None) -> str:
+    """Names joined as Chinese lists them: A、B、C; beyond `limit`, "A、B等5项"."""
+    values = [str(v) for v in frame[column]]
+    if limit is not None and len(values) > limit:
+        return "、".join(values[:limit]) + f"等{fmt_count(len(values))}项"
+    return "、".join(values)

@@ -1,208 +1,355 @@
-"""The bulletin as an editable Word document (offices edit a bulletin before issuing it).
+"""An official document as DOCX in the GB/T 9704-2012 layout, for the office to edit in Word
+or WPS before issuing it.
 
-Real headings (Title, Heading 1–2), real tables (Table Grid, header row repeated across
-pages), charts as pictures, an A4 page with page numbers, the annex on landscape pages.
-Chinese text needs w:eastAsia on the fonts: `fonts.set_docx_font` is applied to every
-style used and to every table run. Saved twice, the same bulletin gives the same bytes.
+A4, margins 37/35/28/26 mm, a document grid of 22 lines × 28 characters (line pitch fixed at
+28.95 pt); 标题 2号 小标宋, body 3号 仿宋 indented two characters, 一、 黑体, （一） 楷体,
+1. 仿宋; 附件说明 below the body, then 发文机关署名 and 成文日期 on the right; each attachment
+on a new page (landscape where it says so) opening with "附件N" in 黑体; "— N —" in 4号 宋体
+on the right of odd pages and the left of even ones, 7 mm below the text block.
+
+Fonts are named, never embedded: the office's names by role (settings.yaml
+`documents.fonts`) on every run, East Asian and Latin, language zh-CN; the styles, theme and
+font table around the text are docx_styles'. Saved twice, the same document gives the same
+bytes.
 """
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
-from docx import Document
+from docx import Document as new_document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Mm, Pt
 
 from minsheng.report import fonts
-from minsheng.report.bulletin import Bulletin, BulletList, Chart, Paragraph, Section, Table
 from minsheng.report.charts import palette, tint
+from minsheng.report.document import Attachment, Chart, Document, Items, Paragraph, Section, Table
+from minsheng.report.export import layout as gb
+from minsheng.report.export.docx_styles import PITCH, STYLE_NAMES, cells, prepare
 from minsheng.report.export.ooxml import repack, stamp
 
-BODY_PT = 11
-TABLE_PT = 9
-INDENT = Pt(2 * BODY_PT)   # 首行缩进两字
-BLACK = RGBColor(0, 0, 0)
+FOLIO_LINE_TWIPS = round(gb.FOLIO_PT * 1.2 * 20)
+HEAD_FILL = "E7E6E6"
 
 
-_THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+# ───────────────────────────────────────────── page
 
-
-def _drop_theme_fonts(styles_element) -> None:
-    """Replace theme font references by the Chinese font: Word ignores w:eastAsia where
-    w:eastAsiaTheme is present (the default template's docDefaults and headings)."""
-    for rfonts in styles_element.iter(qn("w:rFonts")):
-        if any(rfonts.get(qn(a)) is not None for a in _THEME_ATTRS):
-            for a in _THEME_ATTRS:
-                rfonts.attrib.pop(qn(a), None)
-            for a in ("w:ascii", "w:hAnsi", "w:eastAsia"):
-                rfonts.set(qn(a), fonts.FAMILY)
-
-
-def _styles(doc) -> None:
-    styles = doc.styles
-    _drop_theme_fonts(styles.element)
-    normal = styles["Normal"]
-    fonts.set_docx_font(normal)
-    normal.font.size = Pt(BODY_PT)
-    normal.paragraph_format.space_after = Pt(3)
-    normal.paragraph_format.line_spacing = 1.3
-    for name, size in (("Title", 18), ("Heading 1", 14), ("Heading 2", 12), ("Caption", 9.5),
-                       ("List Bullet", BODY_PT)):
-        style = styles[name]
-        fonts.set_docx_font(style)
-        style.font.size = Pt(size)
-        if name != "List Bullet":
-            style.font.color.rgb = BLACK
-            style.font.bold = True
-            style.font.italic = False
-    styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    styles["Caption"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    # The default Title style draws a rule under the title; a bulletin has none.
-    ppr = styles["Title"].element.pPr
-    if ppr is not None and ppr.find(qn("w:pBdr")) is not None:
-        ppr.remove(ppr.find(qn("w:pBdr")))
-
-
-def _page(section, landscape: bool = False) -> None:
-    width, height = Cm(21.0), Cm(29.7)
+def _page(section, landscape: bool) -> None:
+    m = gb.LANDSCAPE_MARGINS_MM if landscape else gb.MARGINS_MM
+    w, h = Mm(gb.PAGE_MM[0]), Mm(gb.PAGE_MM[1])
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = (height, width) if landscape else (width, height)
-    margin = Cm(1.8) if landscape else Cm(2.2)
-    section.left_margin = section.right_margin = margin
-    section.top_margin, section.bottom_margin = Cm(2.4) if not landscape else margin, margin
+    section.page_width, section.page_height = (h, w) if landscape else (w, h)
+    section.top_margin, section.bottom_margin = Mm(m["top"]), Mm(m["bottom"])
+    section.left_margin, section.right_margin = Mm(m["left"]), Mm(m["right"])
+    section.gutter = 0
+    section.header_distance = Mm(15)
+    # the page number's line: its top 7 mm below the text block
+    section.footer_distance = Mm(m["bottom"] - gb.FOLIO_GAP_MM) - Pt(FOLIO_LINE_TWIPS / 20)
+    sect = section._sectPr
+    grid = sect.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect.append(grid)
+    for attr in list(grid.attrib):
+        del grid.attrib[attr]
+    if landscape:       # table pages: fixed line pitch only
+        grid.set(qn("w:type"), "lines")
+        grid.set(qn("w:linePitch"), str(PITCH))
+    else:
+        width_pt = gb.pt(gb.PAGE_MM[0] - m["left"] - m["right"])
+        grid.set(qn("w:type"), "linesAndChars")
+        grid.set(qn("w:linePitch"), str(PITCH))
+        grid.set(qn("w:charSpace"), str(round((width_pt / gb.CHARS - gb.BODY_PT) * 4096)))
 
 
-def _page_numbers(section) -> None:
-    p = section.footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(p, "第 ", 9)
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), "PAGE")
-    r = OxmlElement("w:r")
-    t = OxmlElement("w:t")
-    t.text = "1"
-    r.append(t)
-    field.append(r)
-    p._p.append(field)
-    _run(p, " 页", 9)
+def _field_runs(paragraph, instr: str, font: str, size: float) -> None:
+    for kind, text in (("begin", None), ("instr", f" {instr} "), ("separate", None),
+                       ("text", "1"), ("end", None)):
+        r = OxmlElement("w:r")
+        r.append(_run_props(font, size))
+        if kind == "instr":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        elif kind == "text":
+            el = OxmlElement("w:t")
+            el.text = text
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        r.append(el)
+        paragraph._p.append(r)
 
 
-def _run(paragraph, text: str, size: float | None = None, bold: bool = False):
-    run = paragraph.add_run(text)
-    fonts.set_docx_font(run)
-    if size:
-        run.font.size = Pt(size)
-    if bold:
-        run.bold = True
+def _folio(footer, names: dict[str, str], odd: bool) -> None:
+    """"— N —": odd pages one character in from the right, even ones from the left."""
+    footer.is_linked_to_previous = False
+    p = footer.paragraphs[0]
+    ppr = p._p.get_or_add_pPr()
+    ppr.append(parse_xml(f'<w:spacing {nsdecls("w")} w:line="{FOLIO_LINE_TWIPS}" w:lineRule="exact"/>'))
+    side = "right" if odd else "left"
+    ppr.append(parse_xml(f'<w:ind {nsdecls("w")} w:{side}Chars="100" w:{side}="{round(gb.FOLIO_PT * 20)}"/>'))
+    ppr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="{side}"/>'))
+    song = names["song"]
+    _text_run(p, "— ", song, gb.FOLIO_PT)
+    _field_runs(p, "PAGE", song, gb.FOLIO_PT)
+    _text_run(p, " —", song, gb.FOLIO_PT)
+
+
+def _draft_header(header, names: dict[str, str]) -> None:
+    header.is_linked_to_previous = False
+    p = header.paragraphs[0]
+    _text_run(p, Document.DRAFT_MARK, names["hei"], gb.FOLIO_PT)
+
+
+# ───────────────────────────────────────────── runs and blocks
+
+def _run_props(font: str, size: float | None = None, bold: bool = False):
+    n = quoteattr(font)
+    size_xml = f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>' if size else ""
+    return parse_xml(f"<w:rPr {nsdecls('w')}><w:rFonts w:ascii={n} w:hAnsi={n} w:eastAsia={n} "
+                     f"w:cs={n}/>{'<w:b/>' if bold else ''}{size_xml}"
+                     '<w:lang w:val="zh-CN" w:eastAsia="zh-CN"/></w:rPr>')
+
+
+def _text_run(paragraph, text: str, font: str, size: float | None = None):
+    """One run of `text` in `font`; a hyphen inside a code ("MS03-01") is a non-breaking one."""
+    run = paragraph.add_run()
+    r = run._r
+    r.insert(0, _run_props(font, size))
+
+    def add_text(piece: str) -> None:
+        if piece:
+            t = OxmlElement("w:t")
+            t.set(qn("xml:space"), "preserve")
+            t.text = piece
+            r.append(t)
+
+    pos = 0
+    for m in gb.CODE.finditer(text):
+        add_text(text[pos:m.start()])
+        for k, part in enumerate(m.group().split("-")):
+            if k:
+                r.append(OxmlElement("w:noBreakHyphen"))
+            add_text(part)
+        pos = m.end()
+    add_text(text[pos:])
     return run
 
 
-def _shade(cell, fill: str) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill.lstrip("#").upper())
-    tcpr.append(shd)
+def _ppr(paragraph, xml: str) -> None:
+    """Append pPr children (already in schema order) to a paragraph."""
+    ppr = paragraph._p.get_or_add_pPr()
+    for child in parse_xml(f"<w:pPr {nsdecls('w')}>{xml}</w:pPr>"):
+        ppr.append(child)
 
 
-def _repeat_header(row) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    trpr.append(el)
+def _chars_ind(left: float = 0, hanging: float = 0, right: float = 0, first: float = 0) -> str:
+    attrs = []
+    for name, value in (("left", left), ("right", right), ("hanging", hanging), ("firstLine", first)):
+        if value:
+            attrs.append(f'w:{name}Chars="{round(value * 100)}" w:{name}="{cells(value)}"')
+    if not first:
+        attrs.append('w:firstLineChars="0"')
+    return f"<w:ind {' '.join(attrs)}/>"
 
 
-def _table(doc, block: Table) -> None:
-    if block.caption:
-        _run(doc.add_paragraph(style="Caption"), block.caption)
-    table = doc.add_table(rows=1 + len(block.rows), cols=len(block.columns))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    rows = table.rows
-    _repeat_header(rows[0])
-    for cell, text in zip(rows[0].cells, block.columns, strict=True):
-        p = cell.paragraphs[0]
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(p, text, TABLE_PT, bold=True)
-        _shade(cell, "#E9E9E9")
-    colours = {s: tint(p["color"]) for s, p in palette().items()}
-    for i, values in enumerate(block.rows):
-        for j, (cell, text) in enumerate(zip(rows[i + 1].cells, values, strict=True)):
-            p = cell.paragraphs[0]
-            p.paragraph_format.space_after = Pt(0)
-            p.paragraph_format.line_spacing = 1.0
-            if j in block.numeric:
-                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            _run(p, text, TABLE_PT)
-            if j == block.status_column and block.statuses:
-                _shade(cell, colours.get(block.statuses[i], "#FFFFFF"))
-    doc.add_paragraph()
+class _Writer:
+    def __init__(self, doc: Document, names: dict[str, str]):
+        self.doc, self.names = doc, names
+        self.d = new_document()
+        self.landscape = False
+        self.status_fill = {s: tint(p["color"]).lstrip("#").upper() for s, p in palette().items()}
 
+    def para(self, text: str = "", style: str = "Normal", role: str = "body",
+             size: float | None = None):
+        """A paragraph of style `style` (a style id of _styles_xml) holding `text`."""
+        p = self.d.add_paragraph(style=self.d.styles[STYLE_NAMES[style]])
+        if text:
+            _text_run(p, text, self.names[role], size)
+        return p
 
-def _block(doc, block) -> None:
-    if isinstance(block, Paragraph):
-        p = doc.add_paragraph()
-        p.paragraph_format.first_line_indent = INDENT
-        _run(p, block.text, 9.5 if block.style == "note" else None)
-    elif isinstance(block, BulletList):
-        for n, item in enumerate(block.items, 1):
-            if block.ordered:
-                p = doc.add_paragraph()
-                p.paragraph_format.left_indent = INDENT
-                p.paragraph_format.first_line_indent = -Pt(BODY_PT)
-                _run(p, f"{n}. {item}")
+    # blocks
+    def block(self, b, level: int, landscape: bool, skip_caption: str = "") -> None:
+        if isinstance(b, Paragraph):
+            if b.style == "note":
+                self.para(b.text, "Note", size=gb.NOTE_PT)
             else:
-                _run(doc.add_paragraph(style="List Bullet"), item)
-    elif isinstance(block, Table):
-        _table(doc, block)
-    elif isinstance(block, Chart):
-        doc.add_picture(io.BytesIO(block.png), width=Cm(min(block.width_cm, 16.0)))
-        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(doc.add_paragraph(style="Caption"), block.caption)
+                self.para(b.text)
+        elif isinstance(b, Items):
+            for n, item in enumerate(b.items, 1):
+                self.para(gb.item_marker(n, level) + item)
+        elif isinstance(b, Table):
+            self.table(b, landscape, skip_caption)
+        elif isinstance(b, Chart):
+            self.chart(b, landscape)
+
+    def chart(self, chart: Chart, landscape: bool) -> None:
+        p = self.para(style="Figure")
+        width_cm = min(chart.width_cm, gb.text_width_pt(landscape) * gb.MM_PER_PT / 10)
+        run = p.add_run()
+        run._r.insert(0, _run_props(self.names["body"]))
+        run.add_picture(io.BytesIO(chart.png), width=Cm(width_cm))
+        for pr in run._r.iter(qn("wp:docPr")):
+            pr.set("descr", chart.alt)
+        self.para(chart.caption, "Caption", role="hei")
+        # the caption follows the picture; nothing keeps it with what comes next
+        self.d.paragraphs[-1]._p.pPr.append(parse_xml(f'<w:keepNext {nsdecls("w")} w:val="0"/>'))
+
+    def table(self, t: Table, landscape: bool, skip_caption: str = "") -> None:
+        lay = gb.table_layout(t, landscape)
+        if t.caption and t.caption != skip_caption:
+            self.para(t.caption, "Caption", role="hei")
+        total = round(gb.text_width_pt(landscape) * 20)
+        widths = gb.twips(lay.widths, total)
+        table = self.d.add_table(rows=1 + len(t.rows), cols=len(t.columns))
+        table.style = self.d.styles["Table Grid"]
+        tbl = table._tbl
+        tblpr = tbl.tblPr
+        for tag in ("w:tblW", "w:jc", "w:tblLayout", "w:tblLook"):
+            for el in tblpr.findall(qn(tag)):
+                tblpr.remove(el)
+        tblpr.append(parse_xml(f'<w:tblW {nsdecls("w")} w:w="{total}" w:type="dxa"/>'))
+        tblpr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="center"/>'))
+        tblpr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
+        for col, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+            col.set(qn("w:w"), str(w))     # WPS sizes columns by w:gridCol
+        n = len(t.rows)
+        for i, row in enumerate(table.rows):
+            trpr = row._tr.get_or_add_trPr()
+            trpr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+            if i == 0:
+                trpr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+            values = t.columns if i == 0 else t.rows[i - 1]
+            # keep the caption and head with two rows, the last row (合计) with the one before
+            keep = i <= 1 or i == n - 1
+            for j, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+                tcpr = cell._tc.get_or_add_tcPr()
+                tcw = tcpr.get_or_add_tcW()
+                tcw.set(qn("w:w"), str(widths[j]))
+                tcw.set(qn("w:type"), "dxa")
+                fill = HEAD_FILL if i == 0 else None
+                if i and j == t.status_column and t.statuses and t.statuses[i - 1]:
+                    fill = self.status_fill.get(t.statuses[i - 1])
+                if fill:
+                    tcpr.append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" '
+                                          f'w:fill="{fill}"/>'))
+                tcpr.append(parse_xml(f'<w:vAlign {nsdecls("w")} w:val="center"/>'))
+                p = cell.paragraphs[0]
+                p.style = self.d.styles[STYLE_NAMES["TableText"]]
+                jc = "center" if i == 0 else ("right" if j in t.numeric else "left")
+                _ppr(p, ("<w:keepNext/>" if keep and i < n else "") + f'<w:jc w:val="{jc}"/>')
+                _text_run(p, text, self.names["hei" if i == 0 else "body"], lay.size_pt)
+        # a paragraph must follow a table; an empty grid line reads as the gap after it
+        self.para(style="Flush")
+
+    # parts
+    def section(self, s: Section) -> None:
+        if s.heading and s.level >= 1:
+            self.para(s.heading, f"Heading{min(s.level, 3)}",
+                      role={1: "hei", 2: "kai"}.get(s.level, "body"))
+        for b in s.blocks:
+            self.block(b, s.level, False)
+        for sub in s.subsections:
+            self.section(sub)
+
+    def masthead(self) -> None:
+        doc = self.doc
+        lines = gb.title_lines(doc.title)
+        p = self.para(style="Title")
+        for k, line in enumerate(lines):
+            run = _text_run(p, line, self.names["title"], gb.TITLE_PT)
+            if k < len(lines) - 1:
+                run.add_break()
+        if doc.draft:
+            self.para(f"（{doc.DRAFT_MARK}）", "Centred", role="kai")
+        if doc.data_note:
+            self.para(f"（{doc.data_note}）", "Centred", role="kai")
+        if doc.recipients:
+            p = self.para(doc.recipients, "Flush")
+            p.paragraph_format.space_before = Pt(gb.LINE_PITCH_PT)   # 标题下空一行
+
+    def closing(self) -> None:
+        doc = self.doc
+        if self.d.paragraphs:          # the closing never stands alone on a page
+            self.d.paragraphs[-1].paragraph_format.keep_with_next = True
+        intro = gb.display_width(gb.ATTACHMENT_INTRO)
+        for k, line in enumerate(doc.attachment_note):
+            hang = gb.note_hanging(line)
+            left = 2 + intro + hang
+            p = self.para(("" if k else gb.ATTACHMENT_INTRO) + line, "Flush")
+            first_at = 2 if k == 0 else 2 + intro
+            p.paragraph_format.keep_with_next = True
+            if k == 0:
+                p.paragraph_format.space_before = Pt(gb.LINE_PITCH_PT)   # 正文下空一行
+            _ppr(p, _chars_ind(left=left, hanging=left - first_at))
+        sig = gb.signature(doc)
+        issuer = self.para(doc.issuer, "Signature")
+        issuer.paragraph_format.space_before = Pt(gb.LINE_PITCH_PT)     # 下空一行
+        _ppr(issuer, _chars_ind(left=sig.issuer_left))
+        day = self.para(doc.date_text, "Signature")
+        day.paragraph_format.keep_with_next = False
+        _ppr(day, _chars_ind(left=sig.date_left))
+
+    def attachment(self, a: Attachment) -> None:
+        if a.landscape != self.landscape:
+            _page(self.d.add_section(WD_SECTION.NEW_PAGE), a.landscape)
+            self.landscape = a.landscape
+            label = self.para(self.doc.label(a), "AttachmentLabel", role="hei")
+        else:
+            label = self.para(self.doc.label(a), "AttachmentLabel", role="hei")
+            label.paragraph_format.page_break_before = True
+        p = self.para(style="AttachmentTitle")
+        lines = gb.title_lines(a.title, width_pt=gb.text_width_pt(a.landscape))
+        for k, line in enumerate(lines):
+            run = _text_run(p, line, self.names["title"], gb.TITLE_PT)
+            if k < len(lines) - 1:
+                run.add_break()
+        for b in a.blocks:
+            self.block(b, 1, a.landscape, a.title)
+
+    def build(self) -> bytes:
+        d, doc = self.d, self.doc
+        prepare(d, self.names)
+        first = d.sections[0]
+        _page(first, False)
+        _folio(first.footer, self.names, odd=True)
+        _folio(first.even_page_footer, self.names, odd=False)
+        if doc.draft:
+            _draft_header(first.header, self.names)
+            _draft_header(first.even_page_header, self.names)
+        body = d.element.body
+        for p in list(body.iterchildren(qn("w:p"))):      # the template's empty paragraph
+            body.remove(p)
+        self.masthead()
+        for s in doc.sections:
+            self.section(s)
+        self.closing()
+        for a in doc.attachments:
+            self.attachment(a)
+        props = d.core_properties
+        props.title = doc.title + (f"（{doc.DRAFT_MARK}）" if doc.draft else "")
+        props.author = doc.issuer
+        props.last_modified_by = props.comments = props.keywords = props.subject = ""
+        props.language = "zh-CN"
+        props.created = props.modified = stamp(doc.issued_on)
+        props.revision = 1
+        buf = io.BytesIO()
+        d.save(buf)
+        return repack(buf.getvalue(), doc.issued_on)
 
 
-def _section(doc, section: Section) -> None:
-    if section.wide:
-        new = doc.add_section(WD_SECTION.NEW_PAGE)
-        _page(new, landscape=True)
-    _run(doc.add_heading("", level=section.level), section.heading)
-    for block in section.blocks:
-        _block(doc, block)
-    for sub in section.subsections:
-        _section(doc, sub)
+def docx_bytes(doc: Document, profile: str | None = None) -> bytes:
+    """The document as DOCX bytes (GB/T 9704 layout; fonts named by `profile` of
+    settings.yaml `documents.fonts`, the configured one by default). Deterministic."""
+    return _Writer(doc, fonts.office_fonts(profile)).build()
 
 
-def docx_bytes(bulletin: Bulletin) -> bytes:
-    """The bulletin as DOCX bytes (deterministic: dated with the issue date)."""
-    doc = Document()
-    _styles(doc)
-    _page(doc.sections[0])
-    _page_numbers(doc.sections[0])
-    _run(doc.add_heading("", level=0), bulletin.title)
-    for text in (bulletin.date_line, f"（{bulletin.data_note}）"):
-        p = doc.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(p, text)
-    for section in bulletin.sections:
-        _section(doc, section)
-    props = doc.core_properties
-    props.title = bulletin.title
-    props.author = props.last_modified_by = props.comments = ""
-    props.created = props.modified = stamp(bulletin.issued_on)
-    props.revision = 1
-    buf = io.BytesIO()
-    doc.save(buf)
-    return repack(buf.getvalue(), bulletin.issued_on)
-
-
-def write_docx(bulletin: Bulletin, path: str | Path) -> Path:
+def write_docx(doc: Document, path: str | Path, profile: str | None = None) -> Path:
     path = Path(path)
-    path.write_bytes(docx_bytes(bulletin))
+    path.write_bytes(docx_bytes(doc, profile))
     return path

@@ -1,10 +1,14 @@
 """The bulletin's data as an Excel workbook, for analysts and for units checking their figures.
 
-Sheets: 指标明细 (the indicator table), 分项目, 分责任单位, 分区县, 区县明细, 数据质量,
-隔离数据. Chinese headers, styled and frozen; fractions are numbers formatted as percents,
-so a cell can be summed or charted. Submitted text never becomes a formula: a text cell
-beginning with =, +, -, @, tab or CR is prefixed with an apostrophe (OWASP's CSV/formula
-injection rule). Same inputs, same bytes: properties and zip entries carry the issue date.
+Sheets: 说明 (cut-off, thresholds, schedules, what every column holds: export.xlsx_about),
+指标明细 (the indicator table), 分项目, 分责任单位, 分区县, 区县明细 (the office's internal
+数据核实清单 is report.checklist). Chinese headers, styled and frozen; fractions are numbers
+formatted as percents, so a cell can be summed or charted, stored at the precision their format
+implies (report.columns.DECIMALS: no 0.7000000000000001). Every sheet of every workbook is
+print-ready: A4 landscape, one page wide, the header row on every page. Submitted text never
+becomes a formula: a text cell beginning with =, +, -, @, tab or CR is prefixed with an
+apostrophe (OWASP's CSV/formula injection rule). Same inputs, same bytes: properties and zip
+entries carry the issue date.
 """
 
 from __future__ import annotations
@@ -17,26 +21,36 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 
 from minsheng.contracts.textsafety import spreadsheet_text
 from minsheng.report import columns as C
 from minsheng.report import fonts
 from minsheng.report.assessment import SHEETS as ASSESSMENT_SHEETS
-from minsheng.report.bulletin import Bulletin, BulletinData, quarantined_rows
+from minsheng.report.bulletin import Bulletin, BulletinData
 from minsheng.report.charts import palette, tint
-from minsheng.report.columns import INT, NUM, PCT, Col
+from minsheng.report.columns import INT, NUM, PCT, Col, stored_value
 from minsheng.report.export.ooxml import repack, stamp
+from minsheng.report.export.xlsx_about import about_frame
+from minsheng.report.format import is_missing
 from minsheng.report.labels import label
+from minsheng.rules.rollup import CAP
+from minsheng.rules.status import STATUSES, classify_gap
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 LABELLED = {"status": "status", "projection": "projection", "kind": "kind"}
+INDICATOR_SHEET = "指标明细"
+# Margins in inches (about 1 cm at the sides, 1.5 cm top and bottom).
+MARGINS = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
 
 
 def cell_value(value: Any) -> Any:
@@ -80,9 +94,12 @@ def _rows(ws, start: int, cols: Sequence[Col], records: Iterable[dict],
         for j, col in enumerate(cols, 1):
             raw = rec.get(col.source)
             value = raw
-            if col.source in LABELLED and raw is not None:
+            if col.source in LABELLED and not is_missing(raw):
                 value = label(LABELLED[col.source], raw)
-            c = ws.cell(row=r, column=j, value=cell_value(value))
+            value = cell_value(value)
+            if isinstance(value, float):
+                value = stored_value(value, col.fmt)
+            c = ws.cell(row=r, column=j, value=value)
             c.border = BORDER
             if col.fmt and c.data_type == "n" and c.value is not None:
                 whole = col.fmt == NUM and float(c.value).is_integer()
@@ -107,6 +124,20 @@ def _widths(ws, cols: Sequence[Col], first_row: int = 1) -> None:
         ws.column_dimensions[letter].width = min(max(longest + 2, 6), 40)
 
 
+def print_ready(ws) -> None:
+    """A4 landscape, fitted to one page wide (as many pages down as needed), the header row
+    repeated on every page, sheet name above and page numbers below."""
+    setup = ws.page_setup
+    setup.orientation, setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
+    ws.page_margins = MARGINS
+    ws.print_options.horizontalCentered = True
+    ws.oddHeader.center.text = "&A"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
 def _sheet(wb, title: str, frame: pd.DataFrame, cols: Sequence[Col], fills, freeze: str) -> None:
     ws = wb.create_sheet(title)
     _header(ws, 1, [c.header for c in cols])
@@ -116,44 +147,7 @@ def _sheet(wb, title: str, frame: pd.DataFrame, cols: Sequence[Col], fills, free
     ws.freeze_panes = freeze
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(last, 1)}"
     ws.row_dimensions[1].height = 30
-
-
-def _quality_sheet(wb, data: BulletinData) -> None:
-    ws = wb.create_sheet("数据质量")
-    q = data.quality
-    bold = Font(bold=True, name=fonts.FAMILY, size=12)
-    r = 1
-
-    def block(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        nonlocal r
-        ws.cell(row=r, column=1, value=title).font = bold
-        r += 1
-        _header(ws, r, headers)
-        for values in rows or [["（无）"]]:
-            r += 1
-            for j, v in enumerate(values, 1):
-                ws.cell(row=r, column=j, value=cell_value(v)).border = BORDER
-        r += 2
-
-    rows_total = quarantined_rows(data.quarantine)[1] if len(data.quarantine) else 0
-    block("清洗概况", ["项目", "数量"], [
-        ["读取文件", q.files_read], ["拒收文件", len(q.files_rejected)],
-        ["读入行数", q.rows_in], ["采用行数", q.rows_clean],
-        ["隔离行数", q.rows_quarantined], ["重复行数", q.rows_duplicate],
-        ["后报替代先报", q.revisions_applied], ["隔离清单问题数", len(data.quarantine)],
-        ["隔离清单涉及行数", rows_total],
-    ] + [[f"略过的{label('skipped', k)}", v] for k, v in q.rows_skipped.items() if v])
-    block("报送情况", ["单位", "月份", "情况", "报送日期"],
-          [[s.reporting_unit, s.month_no, label("submission", s.status), s.submitted_on]
-           for s in sorted(q.submissions.by_unit,
-                           key=lambda s: (s.year_no, s.month_no, s.reporting_unit))])
-    block("拒收文件", ["文件", "原因"], [[f.file, f.reason] for f in q.files_rejected])
-    block("需核实的数据（已采用）", ["说明", "代码", "行数"],
-          [[label("check", k), k, v] for k, v in sorted(q.warnings.items()) if v])
-    block("隔离原因（按清洗报告）", ["说明", "代码", "行数"],
-          [[label("check", k), k, v] for k, v in sorted(q.quarantine_by_code.items()) if v])
-    for letter, width in zip("ABCD", (48, 22, 12, 14), strict=True):
-        ws.column_dimensions[letter].width = width
+    print_ready(ws)
 
 
 def _status_fills() -> dict[str, PatternFill]:
@@ -161,19 +155,41 @@ def _status_fills() -> dict[str, PatternFill]:
             for s, p in palette().items()}
 
 
+def district_rows(data: BulletinData) -> pd.DataFrame:
+    """区县明细: the district detail with each row's lead unit, capped attainment and status
+    (by its gap; none without an allotted task, 未报送 without a figure)."""
+    d = data.district_detail
+    gap = d["gap_points"]
+    status = pd.Categorical(np.where(gap.notna(), classify_gap(gap.fillna(0)),
+                                     np.where(d["value"].isna(), "no_data", None)),
+                            categories=STATUSES)
+    return d.assign(reporting_unit=d["indicator_id"].map(data.catalogue.indicators["reporting_unit"]),
+                    attainment_capped=d["attainment"].clip(upper=CAP), status=status)
+
+
+def table_sheets(data: BulletinData) -> list[tuple[str, str, pd.DataFrame, list[Col], str]]:
+    """The data sheets of tables.xlsx: name, context in report.columns, frame, columns, freeze."""
+    return [
+        (INDICATOR_SHEET, "indicator_table", data.table, C.INDICATOR_TABLE, "B2"),
+        ("分项目", "item_summary", data.items, C.summary_cols(
+            [C.col("item_no"), C.col("item_name"), C.col("responsible_units", width=30)]), "C2"),
+        ("分责任单位", "unit_summary", data.units, C.summary_cols([C.col("unit", "unit_summary")]),
+         "B2"),
+        ("分区县", "district_rank", data.district_rank, C.district_rank_cols(), "C2"),
+        ("区县明细", "district_detail", district_rows(data), C.DISTRICT_DETAIL, "A2"),
+    ]
+
+
 def workbook(data: BulletinData, issued_on: date) -> Workbook:
     """The workbook (not yet saved); see `xlsx_bytes`."""
     wb = Workbook()
     wb.remove(wb.active)
     fills = _status_fills()
-    _sheet(wb, "指标明细", data.table, C.INDICATOR_TABLE, fills, "B2")
-    _sheet(wb, "分项目", data.items, C.summary_cols(
-        [C.col("item_no"), C.col("item_name"), C.col("responsible_units", width=30)]), fills, "C2")
-    _sheet(wb, "分责任单位", data.units, C.summary_cols([C.col("unit", "unit_summary")]), fills, "B2")
-    _sheet(wb, "分区县", data.district_rank, C.district_rank_cols(), fills, "C2")
-    _sheet(wb, "区县明细", data.district_detail, C.DISTRICT_DETAIL, fills, "A2")
-    _quality_sheet(wb, data)
-    _sheet(wb, "隔离数据", data.quarantine, C.QUARANTINE, fills, "A2")
+    sheets = table_sheets(data)
+    about = about_frame(data, issued_on, [(name, context, cols) for name, context, _, cols, _ in sheets])
+    _sheet(wb, "说明", about, C.ABOUT, fills, "A2")
+    for name, _, frame, cols, freeze in sheets:
+        _sheet(wb, name, frame, cols, fills, freeze)
     props = wb.properties
     props.creator = "minsheng"
     props.lastModifiedBy = None

@@ -1,17 +1,18 @@
 """The bulletin's arithmetic check: every printed figure read back and recomputed.
 
-`check_arithmetic` reads the *printed* text back (counts, percentages, ranks) and recomputes
-each figure from the indicator table, independently of the roll-ups (it never calls
-rules.attainment): published bulletins have printed "3 of 15" as 27 %, ours must not.
-One module per section it checks; `verify` raises `ArithmeticCheckError` listing every problem.
+`check_arithmetic` reads the *printed* text back (counts, percentages, ranks, lists) and
+recomputes each figure from the indicator table, independently of the roll-ups (attainment
+is recomputed here, never taken from rules.attainment): published bulletins have printed
+"3 of 15" as 27 %, ours must not. One module per part it checks; `verify` raises
+`ArithmeticCheckError` listing every problem.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from minsheng.report.bulletin.checks import districts, indicators, items, lagging, overview, quality
-from minsheng.report.bulletin.document import Bulletin
+from minsheng.report.bulletin.checks import attachments, districts, lists, overview
+from minsheng.report.bulletin.model import Bulletin
 
 
 class ArithmeticCheckError(ValueError):
@@ -23,26 +24,13 @@ class ArithmeticCheckError(ValueError):
 
 
 def check_arithmetic(bulletin: Bulletin) -> list[str]:
-    """Every problem with the printed figures (empty list = all add up).
-
-    Reads the printed text back and recomputes from the indicator table: status counts add
-    up to the total (overall and per item) and match the table; item counts sum to the
-    overall; shares, means and changes recompute from their printed parts; each printed
-    attainment recomputes from value and target; gaps are attainment minus 序时进度;
-    lists of lagging indicators are as long as their printed counts; district ranks are
-    1..n in order of the printed means; quarantined rows by reason add up.
-    """
-    # The overall counts as printed; the later checks compare against them.
-    overall, problems = overview.check_overall_counts(bulletin)
-    problems += overview.check_overall_share(bulletin, overall)
-    problems += overview.check_year_end(bulletin, overall)
-    problems += items.check_item_counts(bulletin, overall)
-    problems += items.check_item_split(bulletin)
-    problems += indicators.check_indicator_rows(bulletin)
-    problems += lagging.check_lagging_lists(bulletin, overall)
-    problems += districts.check_district_rank(bulletin)
-    problems += quality.check_quality(bulletin)
-    return problems
+    """Every problem with the printed figures (empty list = all add up)."""
+    return [*overview.check_counts(bulletin), *overview.check_headline(bulletin),
+            *overview.check_changes(bulletin), *overview.check_schedules(bulletin),
+            *lists.check_named(bulletin), *lists.check_meeting(bulletin),
+            *lists.check_lagging(bulletin), *lists.check_at_risk(bulletin),
+            *districts.check_district_rank(bulletin),
+            *attachments.check_attachments(bulletin)]
 
 
 def verify(bulletin: Bulletin) -> Bulletin:

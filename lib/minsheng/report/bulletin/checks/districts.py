@@ -1,42 +1,57 @@
-"""The check of 四、区县情况: ranks run 1..n, each printed mean recomputes from the district
-detail, and the order follows the printed means."""
+"""Checks of 四、区县情况: ranks 1..n in order of the printed gap, each district's printed mean
+attainment, mean 序时进度, gap and status recomputed from the district detail."""
 
 from __future__ import annotations
 
 import math
 
-import pandas as pd
+from minsheng.config import settings
+from minsheng.report.bulletin.checks.printed import TOL_DIFF, TOL_PCT, num, pct
+from minsheng.report.bulletin.counts import status_label
+from minsheng.report.bulletin.model import Bulletin
+from minsheng.report.document import Table
 
-from minsheng.report.bulletin.checks.printed import TOL_PCT, count, pct
-from minsheng.report.bulletin.counts import capped_mean
-from minsheng.report.bulletin.document import Bulletin, Table
-from minsheng.report.format import is_missing as _missing
+
+def _status_of(gap: float) -> str:
+    th = settings()["status"]
+    if gap >= 0:
+        return "on_schedule"
+    if gap > -th["lagging_from"]:
+        return "slightly_behind"
+    return "lagging" if gap >= -th["severe_beyond"] else "severely_lagging"
 
 
 def check_district_rank(bulletin: Bulletin) -> list[str]:
-    problems = []
+    detail = bulletin.data.district_detail
+    rated = detail[detail["attainment"].notna()]
+    problems: list[str] = []
     for tab in bulletin.blocks("district_rank"):
-        problems += _rank_table(tab, bulletin.data.district_detail)
-    return problems
-
-
-def _rank_table(tab: Table, detail: pd.DataFrame) -> list[str]:
-    problems = []
-    ranks = [count(r[0]) for r in tab.rows]
-    if ranks != list(range(1, len(ranks) + 1)):
-        problems.append(f"区县排名不是1至{len(ranks)}: {ranks}")
-    means = []
-    for district, row in zip(tab.keys, tab.rows, strict=True):
-        want = capped_mean(detail.loc[detail["district"] == district, "attainment"]) * 100
-        got = pct(row[3])
-        if got is None:
-            if not _missing(want):
-                problems.append(f"{district}: 平均完成率未印出，应为{want:.2f}%")
-            means.append(-math.inf)   # unranked districts come last
+        if not isinstance(tab, Table):
             continue
-        if _missing(want) or abs(got - want) > TOL_PCT:
-            problems.append(f"{district}: 平均完成率印为{row[3]}，应为{want:.2f}%")
-        means.append(got)
-    if any(b > a for a, b in zip(means, means[1:], strict=False)):
-        problems.append("区县排名与平均完成率的顺序不一致")
+        ranks = [int(r[0]) for r in tab.rows]
+        if ranks != list(range(1, len(ranks) + 1)):
+            problems.append(f"区县排名不是1至{len(ranks)}: {ranks}")
+        districts = set(tab.keys)
+        per = rated[rated["district"].isin(districts)].groupby("indicator_id")["district"].nunique()
+        shared = set(per[per == len(districts)].index)
+        gaps = []
+        for district, row in zip(tab.keys, tab.rows, strict=True):
+            mine = rated[(rated["district"] == district) & rated["indicator_id"].isin(shared)]
+            att = float(mine["attainment"].clip(upper=1.0).mean()) * 100 if len(mine) else math.nan
+            exp = float(mine["expected"].mean()) * 100 if len(mine) else math.nan
+            got_att, got_exp, got_gap = pct(row[3]), pct(row[4]), num(row[5])
+            if int(row[2]) != len(shared):
+                problems.append(f"{district}: 排名指标数印为{row[2]}，共同指标为{len(shared)}项")
+            if got_att is None or abs(got_att - att) > TOL_PCT:
+                problems.append(f"{district}: 平均完成率印为{row[3]}，应为{att:.2f}%")
+            if got_exp is None or abs(got_exp - exp) > TOL_PCT:
+                problems.append(f"{district}: 平均序时进度印为{row[4]}，应为{exp:.2f}%")
+            if got_gap is None or abs(got_gap - (att - exp)) > TOL_DIFF:
+                problems.append(f"{district}: 差距印为{row[5]}，应为{att - exp:.2f}")
+            elif row[6] != status_label(_status_of(round(att - exp, 9))):
+                problems.append(f"{district}: 状态印为{row[6]}，按差距{att - exp:.1f}应为"
+                                f"{status_label(_status_of(round(att - exp, 9)))}")
+            gaps.append(got_gap if got_gap is not None else -math.inf)
+        if any(b > a for a, b in zip(gaps, gaps[1:], strict=False)):
+            problems.append("区县排名与差距的顺序不一致")
     return problems

@@ -1,109 +1,107 @@
-"""The check of 一、总体情况: status counts, the share meeting the schedule, the mean
-attainment and its change, and the year-end line."""
+"""Checks of 一、总体情况: the counts add up and match the indicator table, the headline share
+and mean recompute from their printed parts, the changes name what moved, the schedules."""
 
 from __future__ import annotations
 
 import re
 
-import pandas as pd
-
-from minsheng.report.bulletin.checks.printed import (
-    TOL_PCT,
-    count,
-    only_paragraph,
-    status_count_problems,
-)
-from minsheng.report.bulletin.counts import capped_mean, parse_counts, status_counts
-from minsheng.report.bulletin.data import BulletinData
-from minsheng.report.bulletin.document import Bulletin
+from minsheng.report.bulletin.checks.printed import TOL_PCT, one_paragraph
+from minsheng.report.bulletin.counts import capped_mean, parse_counts, status_counts, status_label
+from minsheng.report.bulletin.model import Bulletin
+from minsheng.report.bulletin.sections.overview import CHANGES
 from minsheng.report.format import clean_text
-from minsheng.rules.status import MEETING_SCHEDULE
+from minsheng.report.text import indicator_name
+from minsheng.rules.schedule import plan_fraction
+from minsheng.rules.status import MEETING_SCHEDULE, STATUSES
 
 
-def check_overall_counts(bulletin: Bulletin) -> tuple[dict[str, int], list[str]]:
-    """Problems with the printed counts, and those counts per status ({} when unreadable)."""
+def check_counts(bulletin: Bulletin) -> list[str]:
     t = bulletin.data.table
     problems: list[str] = []
-    p = only_paragraph(bulletin, "overall_counts", problems)
+    p = one_paragraph(bulletin, "overall_counts", problems)
     if p is None:
-        return {}, problems
-    m = re.search(r"([\d,]+)项指标中", p.text)
-    printed_n = count(m.group(1)) if m else None
+        return problems
+    m = re.search(r"共(\d+)项指标", p.text)
+    printed_n = int(m.group(1)) if m else None
     if printed_n != len(t):
         problems.append(f"总体情况: 指标总数印为{printed_n}项，指标表有{len(t)}项")
-    overall = parse_counts(p.text.split("项指标中", 1)[-1])
-    problems += status_count_problems("总体情况", printed_n, overall, status_counts(t["status"]))
-    m = re.search(r"其中([\d,]+)项仅报送文字进展", p.text)
+    counts = parse_counts(p.text.split("项指标", 1)[-1])
+    if printed_n is not None and sum(counts.values()) != printed_n:
+        problems.append(f"总体情况: 各状态合计{sum(counts.values())}项，与指标总数{printed_n}项不符")
+    actual = status_counts(t["status"])
+    for s in STATUSES:
+        if counts[s] != actual[s]:
+            problems.append(f"总体情况: {status_label(s)}印为{counts[s]}项，按指标表应为{actual[s]}项")
+    m = re.search(r"其中(\d+)项仅报送文字进展", p.text)
     if m:
-        text_only = int(((t["status"] == "no_data")
-                         & t["progress_text"].map(clean_text).notna()).sum())
-        if count(m.group(1)) != text_only:
+        text_only = int(((t["status"] == "no_data") & t["progress_text"].map(clean_text).notna()).sum())
+        if int(m.group(1)) != text_only:
             problems.append(f"总体情况: 仅报送文字进展印为{m.group(1)}项，应为{text_only}项")
-    return overall, problems
-
-
-def check_overall_share(bulletin: Bulletin, overall: dict[str, int]) -> list[str]:
-    problems: list[str] = []
-    p = only_paragraph(bulletin, "overall_share", problems)
-    if p is None or not overall or "已报送数据的" not in p.text:
-        return problems
-    t = bulletin.data.table
-    problems += _meeting_share(p.text, overall, len(t))
-    problems += _mean(p.text, t)
-    problems += _change(p.text, bulletin.data)
     return problems
 
 
-def _meeting_share(text: str, overall: dict[str, int], n_total: int) -> list[str]:
-    """Reported = total − no data; meeting = the statuses meeting the schedule; their share."""
-    m = re.search(r"已报送数据的([\d,]+)项指标中.*?的([\d,]+)项，占([\d.]+)%", text)
+def check_headline(bulletin: Bulletin) -> list[str]:
+    data, problems = bulletin.data, []
+    t = data.table
+    p = one_paragraph(bulletin, "overall_share", problems)
+    if p is None or "已报送数值的" not in p.text:
+        return problems
+    m = re.search(r"已报送数值的(\d+)项指标中.*?的(\d+)项，占([\d.]+)%", p.text)
     if not m:
-        return ["总体情况: 达到序时进度的占比无法读出"]
-    problems = []
-    n_rep, n_meet, share = count(m.group(1)), count(m.group(2)), float(m.group(3))
-    if n_rep != n_total - overall.get("no_data", 0):
-        problems.append(f"总体情况: 已报送{n_rep}项 ≠ 总数{n_total} − 未报送{overall.get('no_data', 0)}")
-    if n_meet != sum(overall.get(s, 0) for s in MEETING_SCHEDULE):
-        problems.append(f"总体情况: 达到序时进度{n_meet}项 ≠ 已完成+超序时进度+符合序时进度")
+        return problems + ["总体情况: 达到序时进度的占比无法读出"]
+    n_rep, n_meet, share = int(m.group(1)), int(m.group(2)), float(m.group(3))
+    if n_rep != int((t["status"] != "no_data").sum()):
+        problems.append(f"总体情况: 已报送{n_rep}项，指标表为{int((t['status'] != 'no_data').sum())}项")
+    if n_meet != int(t["status"].isin(MEETING_SCHEDULE).sum()):
+        problems.append(f"总体情况: 达到序时进度印为{n_meet}项，应只含已完成和达到序时进度的"
+                        f"{int(t['status'].isin(MEETING_SCHEDULE).sum())}项")
     if n_rep and abs(share - n_meet / n_rep * 100) > TOL_PCT:
         problems.append(f"总体情况: 占比印为{share}%，{n_meet}/{n_rep} = {n_meet / n_rep * 100:.2f}%")
-    return problems
-
-
-def _mean(text: str, t: pd.DataFrame) -> list[str]:
-    m = re.search(r"平均完成率([\d.]+)%", text)
+    m = re.search(r"平均完成率([\d.]+)%", p.text)
     mean = capped_mean(t["attainment"]) * 100
     if m and abs(float(m.group(1)) - mean) > TOL_PCT:
-        return [f"总体情况: 平均完成率印为{m.group(1)}%，按指标表为{mean:.2f}%"]
-    return []
-
-
-def _change(text: str, data: BulletinData) -> list[str]:
-    """The previous mean recomputes; the printed change is the difference of the printed means."""
-    m = re.search(r"较上季度末（([\d.]+)%）(提高|下降)([\d.]+)个百分点", text)
-    if not m:
-        return []
-    problems = []
-    prev_p, sign, diff = float(m.group(1)), m.group(2), float(m.group(3))
-    if data.previous_table is not None:
+        problems.append(f"总体情况: 平均完成率印为{m.group(1)}%，按指标表为{mean:.2f}%")
+    m2 = re.search(r"较上季度末（([\d.]+)%）(提高|下降)([\d.]+)个百分点", p.text)
+    if m and m2 and data.previous_table is not None:
+        prev_p, sign, diff = float(m2.group(1)), m2.group(2), float(m2.group(3))
         prev = capped_mean(data.previous_table["attainment"]) * 100
         if abs(prev_p - prev) > TOL_PCT:
             problems.append(f"总体情况: 上季度末平均完成率印为{prev_p}%，应为{prev:.2f}%")
-    now = float(re.search(r"平均完成率([\d.]+)%", text).group(1))
-    signed = diff if sign == "提高" else -diff
-    if abs((now - prev_p) - signed) > 1e-6:
-        problems.append(f"总体情况: 较上季度变化印为{sign}{diff}，{now} − {prev_p} = {now - prev_p:.1f}")
+        signed = diff if sign == "提高" else -diff
+        if abs((float(m.group(1)) - prev_p) - signed) > 1e-6:
+            problems.append(f"总体情况: 较上季度变化印为{sign}{diff}，与两个平均数之差不符")
     return problems
 
 
-def check_year_end(bulletin: Bulletin, overall: dict[str, int]) -> list[str]:
-    """Completed + not completed + no data = total, matching the overall counts (Q4 only)."""
-    p = next(iter(bulletin.blocks("year_end")), None)
-    if p is None or not overall:
-        return []
-    m = re.search(r"([\d,]+)项指标中已完成全年目标([\d,]+)项，未完成([\d,]+)项，未报送([\d,]+)项", p.text)
-    nums = [count(x) for x in m.groups()] if m else None
-    if not nums or nums[0] != nums[1] + nums[2] + nums[3] or nums[1] != overall.get("completed") \
-            or nums[3] != overall.get("no_data"):
-        return [f"年度情况: 各类合计与总数或总体情况不符（{p.text}）"]
-    return []
+def check_changes(bulletin: Bulletin) -> list[str]:
+    """Each change counts and names exactly the indicators whose status moved that way
+    between the two quarters' tables (recomputed here from the statuses)."""
+    data = bulletin.data
+    text = " ".join(b.text for b in bulletin.blocks("changes"))
+    if data.previous_table is None:
+        return [f"与上季度比较: 第一季度不应比较（{text}）"] if text else []
+    before = data.previous_table.set_index("indicator_id")["status"].astype(str)
+    problems: list[str] = []
+    for _, words, moved in CHANGES:
+        want = [indicator_name(r) for r in data.table.to_dict("records")
+                if moved(before.get(r["indicator_id"], "no_data"), str(r["status"]))]
+        phrase = f"{words}的{len(want)}项（{'、'.join(want)}）"
+        if want and phrase not in text:
+            problems.append(f"与上季度比较: 应印“{phrase}”")
+        if not want and words in text:
+            problems.append(f"与上季度比较: 印有“{words}”，按两季指标表没有此类指标")
+    return problems
+
+
+def check_schedules(bulletin: Bulletin) -> list[str]:
+    """The 序时进度 the definitions print for the linear schedule recomputes."""
+    data, problems = bulletin.data, []
+    p = one_paragraph(bulletin, "definitions", problems)
+    if p is None:
+        return problems
+    m = re.search(r"截至(\d+)月底为([\d.]+)%", p.text)
+    if not m or int(m.group(1)) != data.month or \
+            abs(float(m.group(2)) - plan_fraction(None, data.month) * 100) > TOL_PCT:
+        problems.append(f"说明: 序时进度印为{m.group(0) if m else '（无）'}，"
+                        f"{data.month}月底应为{plan_fraction(None, data.month) * 100:.1f}%")
+    return problems

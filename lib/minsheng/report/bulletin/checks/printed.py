@@ -1,14 +1,17 @@
-"""Reading printed figures back: numbers and percents as the bulletin prints them, the
-tolerances of one-decimal figures, and printed status counts against the indicator table."""
+"""Reading printed figures back: percents, points and counts as the bulletin prints them, the
+tolerances of one-decimal figures, and attainment recomputed independently of the rules."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
+from typing import Any
 
-from minsheng.report.bulletin.counts import status_label
-from minsheng.report.bulletin.document import Bulletin, Paragraph
-from minsheng.rules.status import STATUSES
+from minsheng.catalogue.kinds import meets_one
+from minsheng.report.bulletin.model import Bulletin
+from minsheng.report.document import Paragraph
+from minsheng.report.format import DASH, is_missing
 
 TOL_PCT = 0.05 + 1e-6     # a printed one-decimal percent vs its exact value
 TOL_DIFF = 0.1 + 1e-6     # a difference of two printed one-decimal figures
@@ -21,37 +24,58 @@ def pct(text: str) -> float | None:
 
 
 def num(text: str) -> float | None:
-    """"+1,234.5" → 1234.5; None when `text` is not a number."""
+    """"+12.5" → 12.5; None when `text` is not a number."""
     try:
-        return float(text.replace(",", "").replace("+", ""))
+        return float(text.replace("+", ""))
     except ValueError:
         return None
 
 
-def count(text: str) -> int:
-    """A printed whole count, "1,234" → 1234."""
-    return int(text.replace(",", ""))
+def paragraphs(bulletin: Bulletin, role: str) -> list[Paragraph]:
+    return [b for b in bulletin.blocks(role) if isinstance(b, Paragraph)]
 
 
-def only_paragraph(bulletin: Bulletin, role: str, problems: list[str]) -> Paragraph | None:
-    """The one block with `role`; None, and a problem noted, when there is not exactly one."""
-    found = list(bulletin.blocks(role))
+def one_paragraph(bulletin: Bulletin, role: str, problems: list[str]) -> Paragraph | None:
+    """The one paragraph with `role`; None, and a problem noted, when there is not exactly one."""
+    found = paragraphs(bulletin, role)
     if len(found) != 1:
         problems.append(f"应有1段{role}，实有{len(found)}段")
         return None
     return found[0]
 
 
-def status_count_problems(where: str, printed_n: int | None, counts: Mapping[str, int],
-                          actual: Mapping[str, int]) -> list[str]:
-    """Printed counts per status: all printed, summing to `printed_n`, equal to `actual`."""
-    problems = []
-    if set(counts) != set(STATUSES):
-        problems.append(f"{where}: 未打印全部状态（{'、'.join(status_label(s) for s in STATUSES if s not in counts)}）")
-        return problems
-    if printed_n is not None and sum(counts.values()) != printed_n:
-        problems.append(f"{where}: 各状态合计{sum(counts.values())}项，与指标总数{printed_n}项不符")
-    for s in STATUSES:
-        if counts[s] != actual.get(s, 0):
-            problems.append(f"{where}: {status_label(s)}印为{counts[s]}项，按指标表应为{actual.get(s, 0)}项")
-    return problems
+def recomputed_attainment(r: Mapping[str, Any]) -> float:
+    """Attainment from value, target and baseline, recomputed here on purpose (not imported
+    from the rules) so that the check does not trust the code it checks."""
+    v, tgt, base, kind = r["value"], r["target_value"], r["baseline"], r["kind"]
+    if is_missing(v):
+        return math.nan
+    if kind == "level":
+        return (v - base) / (tgt - base) if not is_missing(base) and tgt != base else math.nan
+    if kind == "directional":
+        if is_missing(base) or base == 0:
+            return math.nan
+        return 1.0 if meets_one((v - base) / abs(base) * 100, r["comparator"], tgt) else 0.0
+    return v / tgt if tgt else math.nan
+
+
+def attainment_problems(where: str, printed: str, r: Mapping[str, Any]) -> list[str]:
+    """A printed 完成率 ("46.0%", "达到", "未达到", "—") against the recomputed one."""
+    want = recomputed_attainment(r)
+    if printed in ("达到", "未达到"):
+        if is_missing(want) or (printed == "达到") != (want >= 1):
+            return [f"{where}: 完成情况印为{printed}，按数据应为{want}"]
+        return []
+    if printed == DASH:
+        return [] if is_missing(want) else [f"{where}: 完成率未印出，按数据为{want * 100:.2f}%"]
+    got = pct(printed)
+    if got is None or is_missing(want) or abs(got - want * 100) > TOL_PCT:
+        return [f"{where}: 完成率印为{printed}，按数据为{want * 100:.2f}%"]
+    return []
+
+
+def printed_attainment(printed: str) -> float | None:
+    """The attainment a cell printed, in percent (达到 = 100, 未达到 = 0)."""
+    if printed in ("达到", "未达到"):
+        return 100.0 if printed == "达到" else 0.0
+    return pct(printed)

@@ -1,4 +1,5 @@
-"""四、区县情况: the districts ranked by mean attainment, with a summary and the ranking chart."""
+"""四、区县情况: the districts compared by one measure on the indicators they share (capped
+mean attainment against the mean 序时进度), the first and the last named, and the ranking."""
 
 from __future__ import annotations
 
@@ -6,49 +7,76 @@ import pandas as pd
 
 from minsheng.config import settings
 from minsheng.report import charts as ch
+from minsheng.report.bulletin.counts import status_label
 from minsheng.report.bulletin.data import BulletinData
-from minsheng.report.bulletin.document import Block, Paragraph, Section, Table
 from minsheng.report.bulletin.sections.numbering import Numbering
+from minsheng.report.document import Block, Paragraph, Section, Table
 from minsheng.report.format import fmt_count, fmt_percent, fmt_points
 
-RANK_COLUMNS = ("排名", "区县", "指标数", "平均完成率", "平均差距（百分点）", "落后较多的指标数")
+RANK_COLUMNS = ("排名", "区县", "排名指标数", "平均完成率", "平均序时进度", "差距（百分点）", "状态")
 
 
 def districts_section(data: BulletinData, numbering: Numbering) -> Section:
     rank = data.district_rank
-    if not len(rank):
-        return Section("districts", "四、区县情况", (Paragraph("本期暂无分解到区县的指标数据。"),))
-    chart = numbering.chart("districts", "区县平均完成率排名", "各区县平均完成率（单项按100%封顶）",
-                            lambda: ch.district_ranking(rank))
-    within = settings()["status"]["on_track_within"]
-    blocks: list[Block] = [
-        Paragraph(_summary(rank, data.district_detail, within), role="district_summary"),
-        _rank_table(rank, within, numbering.table()),
-    ]
+    ranked = rank[rank["rank"].notna()]
+    if not len(ranked):
+        return Section("districts", "四、区县情况",
+                       (Paragraph("本期暂无可比较的分解到区县的指标数据。", role="district_summary"),))
+    chart = numbering.chart("districts", "区县平均完成率", "各区县在共同指标上的平均完成率（单项按100%封顶）",
+                            lambda: ch.district_ranking(ranked))
+    blocks: list[Block] = [Paragraph(_summary(data, ranked), role="district_summary")]
+    behind = _far_behind(ranked)
+    if behind is not None:
+        blocks.append(behind)
+    blocks.append(_rank_table(ranked, numbering.table()))
     if chart is not None:
         blocks.append(chart)
     return Section("districts", "四、区县情况", tuple(blocks))
 
 
-def _summary(rank: pd.DataFrame, detail: pd.DataFrame, within: float) -> str:
-    ranked = rank[rank["mean_attainment_capped"].notna()]
-    text = (f"{len(rank)}个区县报送了{detail['indicator_id'].nunique()}项分解到区县指标的数据。"
-            "区县完成率为区县完成数除以分解到该区县的年度任务，单项按100%封顶后取平均。")
-    if len(ranked) >= 6:   # fewer districts would list the same ones as first and last
-        text += (f"平均完成率前三位为{'、'.join(ranked['district'].head(3))}；"
-                 f"后三位为{'、'.join(ranked['district'].tail(3))}。")
-    n_behind = int((rank["n_behind"] > 0).sum())
-    text += f"{n_behind}个区县有指标落后序时进度{within}个百分点以上。"
-    unranked = rank[rank["mean_attainment_capped"].isna()]
-    if len(unranked):
-        text += f"{len(unranked)}个区县未报送分解任务，无法计算完成率，列于表末。"
+def shared_indicators(data: BulletinData) -> pd.DataFrame:
+    """The district-reported indicators every ranked district has a figure for."""
+    detail = data.district_detail[data.district_detail["attainment"].notna()]
+    per = detail.groupby("indicator_id")["district"].nunique()
+    n = int((data.district_rank["rank"].notna()).sum())
+    shared = per[per == n].index
+    return data.table[data.table["indicator_id"].isin(shared)]
+
+
+def _summary(data: BulletinData, ranked: pd.DataFrame) -> str:
+    shared = shared_indicators(data)
+    n_all = data.district_detail.loc[data.district_detail["attainment"].notna(),
+                                     "indicator_id"].nunique()
+    text = (f"分解到区县的指标中，{fmt_count(len(ranked))}个区县共同承担的{fmt_count(len(shared))}项"
+            "用于比较（区县完成率为区县完成数除以分解到该区县的年度任务，单项超过100%的按100%计）")
+    others = n_all - len(shared)
+    text += f"；另有{fmt_count(others)}项只分解到部分区县，不参与比较。" if others > 0 else "。"
+    if len(ranked) >= 6:
+        text += (f"平均完成率居前三位的是{'、'.join(ranked['district'].head(3))}，"
+                 f"居后三位的是{'、'.join(ranked['district'].tail(3))}。")
     return text
 
 
-def _rank_table(rank: pd.DataFrame, within: float, table_no: int) -> Table:
-    rows = tuple((fmt_count(r["rank"]), r["district"], fmt_count(r["n_indicators"]),
-                  fmt_percent(r["mean_attainment_capped"]), fmt_points(r["mean_gap_points"]),
-                  fmt_count(r["n_behind"])) for r in rank.to_dict("records"))
-    return Table(RANK_COLUMNS, rows, caption=f"表{table_no} 区县平均完成率排名"
-                 f"（落后较多：落后序时进度{within}个百分点以上）",
-                 keys=tuple(rank["district"]), numeric=(0, 2, 3, 4, 5), role="district_rank")
+def _far_behind(ranked: pd.DataFrame) -> Paragraph | None:
+    """Districts by status of their capped gap, naming each group that is neither empty nor
+    every district (a sentence true of all tells the reader nothing)."""
+    parts = []
+    for status in ("on_schedule", "severely_lagging", "lagging"):
+        group = ranked[ranked["status"].astype(str) == status]
+        if 0 < len(group) < len(ranked):
+            parts.append(f"{status_label(status)}的{fmt_count(len(group))}个：{'、'.join(group['district'])}")
+    if not parts:
+        return None
+    return Paragraph("按平均完成率与平均序时进度之差，" + "；".join(parts) + "。", role="district_groups")
+
+
+def _rank_table(rank: pd.DataFrame, number: int) -> Table:
+    lag = settings()["status"]["lagging_from"]
+    rows = tuple((fmt_count(r["rank"]), r["district"], fmt_count(r["n_shared"]),
+                  fmt_percent(r["mean_attainment_capped"]), fmt_percent(r["mean_expected"]),
+                  fmt_points(r["mean_gap_capped"]), status_label(r["status"]))
+                 for r in rank.to_dict("records"))
+    return Table(RANK_COLUMNS, rows,
+                 caption=f"表{number} 区县平均完成率排名（共同承担的指标，落后{lag}个百分点以上为滞后）",
+                 keys=tuple(rank["district"]), statuses=tuple(rank["status"].astype(str)),
+                 status_column=6, numeric=(0, 2, 3, 4, 5), role="district_rank")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from matplotlib.figure import Figure
 
 from minsheng.report import charts as ch
-from minsheng.report.bulletin.document import Chart
+from minsheng.report.document import Chart
 
 
 class Numbering:

@@ -1,26 +1,34 @@
-"""一、总体情况: the counts by status, the share meeting the schedule, the mean attainment
-and its change, the split by item, the year-end line (Q4) and the status chart."""
+"""一、总体情况: the counts by status, the headline (at or above schedule, and nothing else),
+the changes since the last bulletin, the definitions used, and the status chart."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
+from minsheng.catalogue.kinds import SCHEDULED_KINDS
+from minsheng.config import settings
 from minsheng.report import charts as ch
-from minsheng.report.bulletin.counts import capped_mean, counts_phrase, status_counts
+from minsheng.report.bulletin.counts import capped_mean, counts_phrase, listed, status_counts
 from minsheng.report.bulletin.data import BulletinData
-from minsheng.report.bulletin.document import Block, Paragraph, Section
 from minsheng.report.bulletin.sections.numbering import Numbering
-from minsheng.report.format import clean_text, fmt_count, fmt_percent
-from minsheng.rules.status import MEETING_SCHEDULE
+from minsheng.report.document import Block, Paragraph, Section
+from minsheng.report.format import chinese_numeral, clean_text, fmt_count, fmt_percent
+from minsheng.report.text import indicator_name
+from minsheng.rules.schedule import plan_fraction
+from minsheng.rules.status import BEHIND_SCHEDULE, LAGGING, MEETING_SCHEDULE
 
 
 def overview_section(data: BulletinData, numbering: Numbering) -> Section:
-    chart = numbering.chart("overview", "各项目指标状态分布", "各项目指标按进度状态的数量",
+    chart = numbering.chart("overview", "各项目指标进度状态分布", "各项目指标按进度状态的数量",
                             lambda: ch.status_overview(data.items))
     counts = status_counts(data.table["status"])
-    blocks: list[Block] = [_counts(data, counts), _share(data, counts), _item_split(data.items)]
-    if data.quarter == 4:
-        blocks.append(_year_end(data, counts))
+    blocks: list[Block] = [_counts(data, counts), _headline(data, counts)]
+    changes = _changes(data)
+    if changes is not None:
+        blocks.append(changes)
+    blocks.append(_definitions(data))
     if chart is not None:
         blocks.append(chart)
     return Section("overview", "一、总体情况", tuple(blocks))
@@ -31,25 +39,25 @@ def _counts(data: BulletinData, counts: dict[str, int]) -> Paragraph:
     text_only = int(((t["status"] == "no_data") & t["progress_text"].map(clean_text).notna()).sum())
     note = f"（其中{fmt_count(text_only)}项仅报送文字进展）" if text_only else ""
     return Paragraph(
-        f"截至{data.month}月底，{t['item_no'].nunique()}件重点民生实事{fmt_count(len(t))}项指标中，"
+        f"截至{data.month}月底，{t['item_no'].nunique()}件重点民生实事共{fmt_count(len(t))}项指标，"
         f"{counts_phrase(counts)}{note}。", role="overall_counts")
 
 
-def _share(data: BulletinData, counts: dict[str, int]) -> Paragraph:
+def _headline(data: BulletinData, counts: dict[str, int]) -> Paragraph:
     n_reported = len(data.table) - counts["no_data"]
     if not n_reported:
-        return Paragraph("本期各项指标均未报送数据。", role="overall_share")
+        return Paragraph("各项指标均未报送数值。", role="overall_share")
     n_meeting = sum(counts[s] for s in MEETING_SCHEDULE)
     mean = capped_mean(data.table["attainment"])
     return Paragraph(
-        f"已报送数据的{fmt_count(n_reported)}项指标中，达到序时进度（含已完成、超序时进度）的"
+        f"已报送数值的{fmt_count(n_reported)}项指标中，达到序时进度（含已完成全年目标）的"
         f"{fmt_count(n_meeting)}项，占{fmt_percent(n_meeting / n_reported)}；"
-        f"平均完成率{fmt_percent(mean)}（单项按100%封顶）{_change(data, mean)}。",
+        f"平均完成率{fmt_percent(mean)}（单项按100%封顶）{_mean_change(data, mean)}。",
         role="overall_share")
 
 
-def _change(data: BulletinData, mean: float) -> str:
-    """The change of the mean since the previous quarter's end ("" in Q1 or without data)."""
+def _mean_change(data: BulletinData, mean: float) -> str:
+    """The change of the mean since the previous bulletin ("" in Q1 or without data)."""
     if data.previous_table is None or not data.previous_table["attainment"].notna().any():
         return ""
     prev = capped_mean(data.previous_table["attainment"])
@@ -60,23 +68,67 @@ def _change(data: BulletinData, mean: float) -> str:
             else f"，与上季度末（{fmt_percent(prev)}）持平")
 
 
-def _item_split(it: pd.DataFrame) -> Paragraph:
-    behind = it[(it["n_lagging"] + it["n_severely_lagging"]) > 0]
-    silent = it[it["n_reported"] == 0]
-    clear = it[(it["n_reported"] > 0) & ((it["n_lagging"] + it["n_severely_lagging"]) == 0)]
-    text = (f"分项目看，{len(clear)}件实事已报送的指标均达到序时进度；"
-            f"{len(behind)}件存在滞后指标")
-    text += ("：" + "、".join(behind["item_name"]) if len(behind) else "")
-    if len(silent):
-        text += f"；{len(silent)}件尚未报送数据：" + "、".join(silent["item_name"])
-    return Paragraph(text + "。", role="item_split")
+# What moved since the last bulletin, each a test on (status before, status now).
+CHANGES: tuple[tuple[str, str, Callable[[str, str], bool]], ...] = (
+    ("completed", "新完成全年目标", lambda before, now: now == "completed" and before != "completed"),
+    # (one that completed is told once, above)
+    ("recovered", "由低于序时进度转为达到序时进度",
+     lambda before, now: before in BEHIND_SCHEDULE and now == "on_schedule"),
+    ("fell_behind", "新转为滞后",
+     lambda before, now: now in LAGGING and before not in LAGGING and before != "no_data"),
+)
 
 
-def _year_end(data: BulletinData, counts: dict[str, int]) -> Paragraph:
-    n = len(data.table)
-    n_reported = n - counts["no_data"]
-    done = counts["completed"]
+def changes_since(data: BulletinData) -> dict[str, pd.DataFrame]:
+    """The indicators in each of CHANGES since the previous quarter's end (none in Q1)."""
+    if data.previous_table is None:
+        return {}
+    before = data.previous_table.set_index("indicator_id")["status"].astype(str)
+    now = data.table.set_index("indicator_id")["status"].astype(str)
+    t = data.table.set_index("indicator_id", drop=False)
+    out = {}
+    for key, _, test in CHANGES:
+        ids = [i for i in now.index if test(before.get(i, "no_data"), now[i])]
+        out[key] = t.loc[ids]
+    return out
+
+
+def _changes(data: BulletinData) -> Paragraph | None:
+    found = changes_since(data)
+    parts = []
+    for key, words, _ in CHANGES:
+        rows = found.get(key)
+        if rows is not None and len(rows):
+            listed = "、".join(indicator_name(r) for r in rows.to_dict("records"))
+            parts.append(f"{words}的{fmt_count(len(rows))}项（{listed}）")
+    if not parts:
+        return None
+    quarter = chinese_numeral(data.quarter - 1)
+    return Paragraph(f"与第{quarter}季度末相比，" + "；".join(parts) + "。", role="changes")
+
+
+def _definitions(data: BulletinData) -> Paragraph:
+    """The words of the status, stated once, and the 序时进度 each plan gives at this month."""
+    th = settings()["status"]
+    lag, severe = th["lagging_from"], th["severe_beyond"]
+    schedules = _schedules(data)
     return Paragraph(
-        f"年度情况：截至12月底，{fmt_count(n)}项指标中已完成全年目标{fmt_count(done)}项，"
-        f"未完成{fmt_count(n_reported - done)}项，未报送{fmt_count(counts['no_data'])}项。"
-        "年度考核结果另行通报。", role="year_end")
+        f"说明：达到序时进度，指完成率不低于序时进度；略低于序时进度，指落后序时进度不足{lag}个百分点；"
+        f"滞后，指落后{lag}至{severe}个百分点；严重滞后，指落后{severe}个百分点以上。{schedules}"
+        "平均完成率为各项指标完成率的算术平均，单项超过100%的按100%计。", role="definitions")
+
+
+def _schedules(data: BulletinData) -> str:
+    """"序时进度按全年目标在各月均衡推进计算，截至9月底为75.0%；A、B按年度计划计算，为70.0%。"."""
+    t = data.table
+    scheduled = t[t["kind"].isin(SCHEDULED_KINDS)]
+    linear = plan_fraction(None, data.month)
+    text = f"序时进度按全年目标在各月均衡推进计算，截至{data.month}月底为{fmt_percent(linear)}"
+    planned = scheduled[scheduled["plan"].notna()]
+    for plan, rows in planned.groupby("plan", sort=True):
+        share = plan_fraction(data.catalogue.plans[plan], data.month)
+        text += f"；{listed(rows, limit=3)}指标按年度计划推进，为{fmt_percent(share)}"
+    standing = t[~t.index.isin(scheduled.index)]
+    if len(standing):
+        text += f"；{listed(standing, limit=3)}为全年持续达到的要求，序时进度按100%计"
+    return text + "。"

@@ -1,0 +1,26 @@
+"""The files each publication issues: the 通报 as HTML, PDF and DOCX, and the office's 数据核实清单.
+
+Above both the documents (bulletin) and their renderers (export), so neither needs the other.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from minsheng.contracts.store import CleanOutputs
+from minsheng.report.bulletin.model import Bulletin
+from minsheng.report.checklist import write_checklist
+from minsheng.report.export.docx import write_docx
+from minsheng.report.export.pdf import write_pdf
+from minsheng.report.export.webpage import write_html
+
+NAMES = {"html": "bulletin.html", "pdf": "bulletin.pdf", "docx": "bulletin.docx",
+         "checklist": "checklist.xlsx"}
+
+
+def write_bulletin_files(bulletin: Bulletin, clean: CleanOutputs, out_dir: Path) -> list[Path]:
+    """Write the four files into `out_dir`; returns their paths."""
+    out = Path(out_dir)
+    return [write_html(bulletin, out / NAMES["html"]), write_pdf(bulletin, out / NAMES["pdf"]),
+            write_docx(bulletin, out / NAMES["docx"]),
+            write_checklist(clean, bulletin.data, out / NAMES["checklist"], bulletin.issued_on)]
