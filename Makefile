@@ -16,7 +16,9 @@ PYTEST := $(PY) -m pytest
 # CATALOGUE 目标清单 YAML（默认 data/targets/<year>.yaml）
 # REPORTS   发布目录（默认 reports/）
 # ISSUED    通报日期 YYYY-MM-DD（默认今天）
-# MONTH     月份 YYYY-MM，供月调度使用（make monthly，待建）/ for the monthly dispatch, to come
+# MONTH     月份如 2026-09，或 latest（最近一个报送已截止的月份），供 make monthly 使用
+# DISTRICTS 区县通报：all 或区县全称（逗号分隔），供 make districts 使用；JOBS 并行进程数
+# SCHEDULER Dask 调度器地址（如 tcp://10.0.0.5:8786），区县通报在集群上运行
 # LAB_ARGS  传给 jupyter lab 的其他参数，如 --no-browser --port=8899
 QUARTER ?= 2026Q3
 RAW ?= data/sample/raw
@@ -24,21 +26,25 @@ YEAR ?=
 CATALOGUE ?=
 REPORTS ?=
 ISSUED ?=
-MONTH ?=
+MONTH ?= 2026-09
+DISTRICTS ?= all
+JOBS ?=
+SCHEDULER ?=
 LAB_ARGS ?=
-RUN_ARGS = --quarter $(QUARTER) --raw $(RAW) $(if $(YEAR),--year $(YEAR)) \
+COMMON_ARGS = --raw $(RAW) $(if $(YEAR),--year $(YEAR)) \
            $(if $(CATALOGUE),--catalogue $(CATALOGUE)) $(if $(REPORTS),--reports $(REPORTS)) \
            $(if $(ISSUED),--issued-on $(ISSUED))
+RUN_ARGS = --quarter $(QUARTER) $(COMMON_ARGS)
 # JupyterLab refuses to start as root (servers, containers) unless told it may.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # Stored notebook outputs keep pandas' static tables (lib/minsheng/analysis/interactive.py).
 STATIC := MINSHENG_TABLES=static
 
-.PHONY: help setup test lint unit pipeline nbval reference bulletin lab bench clean-venv browser docs-pictures
+.PHONY: help setup test lint unit nbval reference bulletin monthly districts lab bench clean-venv browser docs-pictures
 
 help: ## 列出命令 / list targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  \033[36m%-11s\033[0m %s\n", $$1, $$2}'
-	@echo "变量 / variables: QUARTER RAW YEAR CATALOGUE REPORTS ISSUED (bulletin), MONTH, LAB_ARGS (lab)"
+	@echo "变量 / variables: QUARTER RAW YEAR CATALOGUE REPORTS ISSUED (bulletin), MONTH (monthly), DISTRICTS JOBS SCHEDULER (districts), LAB_ARGS (lab)"
 
 setup: $(STAMP) ## 建立 .venv 并安装 environment.yml 所列依赖 / create .venv from environment.yml (no-op when current)
 
@@ -67,6 +73,13 @@ test: lint browser ## 全部测试：lint、单元、流水线、nbval / all tes
 
 bulletin: setup ## 生成季度通报（QUARTER= RAW= 等，见下；默认样例数据）/ publish the bulletin
 	$(VENV)/bin/minsheng run $(strip $(RUN_ARGS))
+
+monthly: setup ## 生成月度调度（MONTH=2026-09 或 latest）/ publish the monthly dispatch
+	$(VENV)/bin/minsheng run --month $(MONTH) $(strip $(COMMON_ARGS))
+
+districts: setup ## 生成季度通报及区县通报（DISTRICTS=all JOBS= SCHEDULER=）/ the bulletin and its district bulletins
+	$(VENV)/bin/minsheng run $(strip $(RUN_ARGS)) --districts $(DISTRICTS) $(if $(JOBS),--jobs $(JOBS)) \
+	  $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 nbval: setup ## 用 nbval 对照笔记本的参考输出 / regression-check notebooks against stored outputs
 	$(STATIC) $(PYTEST) --nbval notebooks/ --nbval-sanitize-with tests/nbval_sanitize.cfg

@@ -7,7 +7,7 @@ Each measured step runs in a fresh Python process, so its peak memory (getrusage
 the whole process: interpreter, imports and data) is its own:
 
 1. read    pyarrow.csv.read_csv of every raw file: the floor any cleaner has to pay;
-2. clean   minsheng.intake.clean.clean(raw_dir, catalogue): goal ≤ 3 × read time, < 2048 MB;
+2. clean   minsheng.intake.clean.clean(raw_dir, catalogue): goal ≤ 3 × read time, < 1024 MB;
 3. rollup  minsheng.rules.attainment.attainment_table(...) then minsheng.rules.rollup.by_item(table),
            on the ledger the clean step wrote (loading it is not timed, its memory counts).
 
@@ -40,7 +40,8 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data"
 YEAR, MONTH = 2026, 9          # the Q3 roll-up
 CLEAN_RATIO_GOAL = 3.0
-CLEAN_MB_GOAL = 2048
+CLEAN_MB_GOAL = 1024
+GOAL_MAX_ROWS = 2_000_000   # the ratio and memory goal is for ~1M rows; 10M only has to complete
 STEPS = ("read", "clean", "rollup")
 
 
@@ -77,8 +78,7 @@ def step_clean(data: Path) -> dict:
     try:
         from minsheng.intake.clean import clean
     except ImportError as exc:
-        return {"error": f"minsheng.intake.clean.clean is not available yet ({exc}); "
-                         "the clean benchmark needs lib/minsheng/cleaning.py"}
+        return {"error": f"minsheng.intake.clean.clean cannot be imported ({exc})"}
     cat = load_catalogue(YEAR)   # from the synthetic root (MINSHENG_ROOT)
     c0, t0 = cpu_seconds(), time.perf_counter()
     result = clean(data / "raw", cat)
@@ -173,7 +173,9 @@ def machine() -> dict:
     return info
 
 
-def evaluate(results: dict) -> list[dict]:
+def evaluate(results: dict, rows: int) -> list[dict]:
+    """The table of steps; the clean goal is the 1M-row one up to GOAL_MAX_ROWS, above it
+    (10M rows) that the cleaner completes on this machine."""
     read_s = results.get("read", {}).get("seconds")
     table = []
     for step in STEPS:
@@ -185,7 +187,10 @@ def evaluate(results: dict) -> list[dict]:
             row["ratio"] = r["seconds"] / read_s
         if step == "read":
             row["goal"] = "baseline"
-        if step == "clean":
+        if step == "clean" and rows > GOAL_MAX_ROWS:
+            row["goal"] = "completes"
+            row["verdict"] = "PASS" if "seconds" in r else ""
+        elif step == "clean":
             row["goal"] = f"≤ {CLEAN_RATIO_GOAL:g}× read, < {CLEAN_MB_GOAL} MB"
             if "seconds" in r:
                 ok = row["ratio"] is not None and row["ratio"] <= CLEAN_RATIO_GOAL \
@@ -233,8 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import minsheng.intake.clean  # noqa: F401
     except ImportError as exc:
-        print(f"bench: cannot benchmark the cleaner: minsheng.intake.clean is missing ({exc}).\n"
-              "       Write lib/minsheng/cleaning.py (clean(raw_dir, catalogue)) first.",
+        print(f"bench: cannot benchmark the cleaner: minsheng.intake.clean does not import ({exc})",
               file=sys.stderr)
         return 2
     manifest = ensure_data(args.rows, args.regen)
@@ -251,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  running {step} {i + 1}/{repeat} …", flush=True)
             runs[step].append(run_step(step))
     results = {step: best_of(runs[step]) for step in STEPS}
-    table = evaluate(results)
+    table = evaluate(results, args.rows)
     print()
     print(render(table))
     for step in STEPS:

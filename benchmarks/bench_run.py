@@ -5,13 +5,16 @@
 
 run    minsheng.run.runner.execute(plan_run("2026Q3", raw_dir="data/sample/raw",
        reports_dir="build/bench-reports", issued_on=2026-10-15), progress=False): papermill
-       executes notebooks 01–03 and the bulletin is exported to HTML, as `make bulletin` does.
-floor  what any such run pays before computing anything: papermill executing the same number of
-       notebooks (generated into build/bench-floor/) with the same kernel, working directory
-       and parameters, each holding a parameters cell and one cell that imports what the real
-       notebook imports (its own import lines plus the libraries its calls import lazily:
-       openpyxl and cn2an in 01, seaborn/matplotlib fonts in 02 and 03, WeasyPrint and Jinja2
-       in 03), then `minsheng.run.runner.export_html` of the small executed floor bulletin.
+       executes notebooks 01–03 (03 writes the HTML, PDF and DOCX itself) and the publication
+       is put in place, as `make bulletin` does.
+floor  what any such run pays before computing anything: papermill executing the same
+       notebooks' stand-ins (generated into build/bench-floor/) with the same kernel, working
+       directory and parameters, each holding a parameters cell, the real notebook's own import
+       lines, and a cell importing every further module the real notebook's kernel had loaded
+       by its end (what its calls import lazily: calamine, openpyxl, WeasyPrint, python-docx,
+       matplotlib's font manager …). That list is not kept by hand: before measuring, the real
+       notebooks are executed once (the probe, also the warm-up) with a last cell that records
+       the kernel's `sys.modules` in import order, so the floor follows the code.
 
 Goal: run ≤ 1.5 × floor. Each measurement runs in a fresh Python process (papermill, nbconvert
 and the kernels start cold in both); run and floor alternate, and the fastest of --repeat is
@@ -25,6 +28,7 @@ import argparse
 import ast
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -39,15 +43,28 @@ REPORTS = "build/bench-reports"
 FLOOR = ROOT / "build" / "bench-floor"
 ISSUED_ON = "2026-10-15"
 RUN_RATIO_GOAL = 1.5
-# Libraries the notebooks' calls import inside functions (not on their import lines): the
-# floor imports them too, so that it pays every import the run pays.
-LAZY_IMPORTS = {
-    "01_clean_progress": ["openpyxl", "cn2an"],
-    "02_attainment": ["seaborn", "matplotlib.font_manager"],
-    "03_quarterly_bulletin": ["seaborn", "matplotlib.font_manager", "weasyprint", "jinja2",
-                              "docx.oxml.ns"],
-    "04_annual_assessment": [],
-}
+# The probe's last cell: the modules the kernel has loaded, in import order.
+RECORD_MODULES = """\
+import json as _json
+import sys as _sys
+from pathlib import Path as _Path
+_Path({path!r}).write_text(_json.dumps([m for m in _sys.modules if m != "__main__"]))
+"""
+# The floor's last cell: import what the probe recorded (a module made at run time, such as
+# six.moves.*, cannot be imported by name: counted, then skipped).
+IMPORT_MODULES = """\
+import importlib
+import json
+from pathlib import Path
+
+not_importable = []
+for name in json.loads(Path({path!r}).read_text()):
+    try:
+        importlib.import_module(name)
+    except Exception:
+        not_importable.append(name)
+print(len(not_importable), "not importable by name")
+"""
 
 
 # ───────────────────────────────────────────── the floor notebooks
@@ -85,8 +102,13 @@ def parameter_names(notebook: Path) -> list[str]:
     return []
 
 
+def modules_file(name: str) -> Path:
+    return FLOOR / f"{name}.modules.json"
+
+
 def write_floor_notebook(name: str, dest: Path) -> Path:
-    """A notebook with the real one's parameters cell (values None) and one cell of its imports."""
+    """A notebook with the real one's parameters cell (values None), its import lines, and
+    the import of every module the probe recorded."""
     import nbformat
     from minsheng import config
     from nbformat.v4 import new_code_cell, new_notebook
@@ -94,16 +116,42 @@ def write_floor_notebook(name: str, dest: Path) -> Path:
     real = config.NOTEBOOKS / f"{name}.ipynb"
     params = new_code_cell("\n".join(f"{p} = None" for p in parameter_names(real)))
     params.metadata["tags"] = ["parameters"]
-    lazy = [f"import {m}" for m in LAZY_IMPORTS.get(name, [])]
-    imports = new_code_cell("\n".join([*import_lines(real), *lazy]))
-    nb = new_notebook(cells=[params, imports],
+    imports = new_code_cell("\n".join(import_lines(real)))
+    lazy = new_code_cell(IMPORT_MODULES.format(path=str(modules_file(name))))
+    nb = new_notebook(cells=[params, imports, lazy],
                       metadata=nbformat.read(real, as_version=4).metadata)
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dest)
     return dest
 
 
+def probe_modules() -> dict[str, int]:
+    """Execute the real notebooks once, as the run does, recording each kernel's modules;
+    returns how many each loaded."""
+    import nbformat
+    from minsheng import config
+    from nbformat.v4 import new_code_cell
+
+    probe = FLOOR / "probe"
+    probe.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for step in floor_plan():
+        nb = nbformat.read(config.NOTEBOOKS / f"{step.notebook}.ipynb", as_version=4)
+        nb.cells.append(new_code_cell(RECORD_MODULES.format(path=str(modules_file(step.notebook)))))
+        source = probe / f"{step.notebook}.ipynb"
+        nbformat.write(nb, source)
+        run_notebook(source, probe / f"{step.notebook}.executed.ipynb", step.parameters)
+        counts[step.notebook] = len(json.loads(modules_file(step.notebook).read_text()))
+    return counts
+
+
 # ───────────────────────────────────────────── measurements (each in a fresh process)
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its finished children: the kernels."""
+    own, kids = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
 
 def measure_run() -> dict:
     import datetime as dt
@@ -113,12 +161,24 @@ def measure_run() -> dict:
     shutil.rmtree(ROOT / REPORTS, ignore_errors=True)
     plan = runner.plan_run(QUARTER, raw_dir=RAW, reports_dir=REPORTS,
                            issued_on=dt.date.fromisoformat(ISSUED_ON))
-    t0 = time.perf_counter()
-    target = runner.execute(plan, progress=False)
-    seconds = time.perf_counter() - t0
+    c0, t0 = cpu_seconds(), time.perf_counter()
+    target = runner.execute(plan, progress=False).target
+    seconds, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-    return {"seconds": seconds, "steps": manifest["timings_seconds"],
+    return {"seconds": seconds, "cpu_seconds": cpu, "steps": manifest["timings_seconds"],
             "files": manifest["rows"].get("files_read"), "rows": manifest["rows"].get("rows_in")}
+
+
+def run_notebook(source: Path, executed: Path, parameters: dict) -> None:
+    """The run's papermill call (minsheng.run.kernels.execute_notebook): same kernel, working
+    directory and kernel manager (kernels writing to a log)."""
+    import papermill as pm
+    from minsheng import config
+    from minsheng.run.kernels import KERNEL, kernel_manager
+
+    pm.execute_notebook(str(source), str(executed), parameters=parameters, kernel_name=KERNEL,
+                        progress_bar=False, cwd=str(config.ROOT),
+                        kernel_manager_class=kernel_manager(FLOOR / "kernel.log"))
 
 
 def floor_plan():
@@ -131,37 +191,31 @@ def floor_plan():
     return runner.steps(plan, FLOOR / "work")
 
 
-def write_floor() -> list[Path]:
-    """The floor notebooks, one per step of the run (written once, before any measurement)."""
+def write_floor() -> dict[str, int]:
+    """The floor notebooks, one per step of the run (written once, before any measurement,
+    after the probe); returns the probe's module counts."""
     shutil.rmtree(FLOOR, ignore_errors=True)
-    return [write_floor_notebook(s.notebook, FLOOR / f"{s.notebook}.ipynb") for s in floor_plan()]
+    counts = probe_modules()
+    for s in floor_plan():
+        write_floor_notebook(s.notebook, FLOOR / f"{s.notebook}.ipynb")
+    return counts
 
 
 def measure_floor() -> dict:
-    from minsheng.run import runner
-
     todo = floor_plan()
     executed_dir = FLOOR / "executed"
     shutil.rmtree(executed_dir, ignore_errors=True)
     executed_dir.mkdir(parents=True)
     steps: dict[str, float] = {}
-    t0 = time.perf_counter()
-    import papermill as pm
-    from minsheng import config
-
+    c0, t0 = cpu_seconds(), time.perf_counter()   # papermill's import is timed, as in the run
     for step in todo:
         t = time.perf_counter()
-        pm.execute_notebook(str(FLOOR / f"{step.notebook}.ipynb"), str(executed_dir / f"{step.notebook}.ipynb"),
-                            parameters=step.parameters, kernel_name=runner.KERNEL,
-                            progress_bar=False, cwd=str(config.ROOT))
+        run_notebook(FLOOR / f"{step.notebook}.ipynb", executed_dir / f"{step.notebook}.ipynb",
+                     step.parameters)
         steps[step.notebook] = round(time.perf_counter() - t, 2)
-    t = time.perf_counter()
-    last = todo[-1].notebook
-    runner.export_html(executed_dir / f"{last}.ipynb", FLOOR / "bulletin.html")
-    steps["export_html"] = round(time.perf_counter() - t, 2)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     steps["total"] = round(seconds, 2)
-    return {"seconds": seconds, "steps": steps}
+    return {"seconds": seconds, "cpu_seconds": cpu, "steps": steps}
 
 
 MEASURES = {"run": measure_run, "floor": measure_floor}
@@ -182,7 +236,8 @@ def bench(repeat: int) -> dict:
     """Floor and run alternately, `repeat` times each; the fastest of each is kept."""
     import minsheng.run.fastimport  # noqa: F401  (before nbformat, as in the runner)
 
-    write_floor()
+    print("  probe: the real notebooks once, recording their modules …", flush=True)
+    modules = write_floor()
     load_before = os.getloadavg()[0]
     runs: dict[str, list[dict]] = {"floor": [], "run": []}
     for i in range(repeat):
@@ -190,7 +245,7 @@ def bench(repeat: int) -> dict:
             print(f"  quarterly {kind} {i + 1}/{repeat} …", flush=True)
             runs[kind].append(run_measure(kind))
     out: dict = {"load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2),
-                 "repeat": repeat}
+                 "repeat": repeat, "modules": modules}
     for kind, results in runs.items():
         good = [r for r in results if "seconds" in r]
         if not good:
@@ -215,14 +270,22 @@ def render(res: dict) -> str:
             lines.append(f"{kind}: {res[kind]['error']}")
     if res["verdict"] == "ERROR":
         return "\n".join(lines)
-    head = f"{'quarterly run ' + QUARTER:<26} {'run s':>8} {'floor s':>8} {'extra s':>8}"
+    head = f"{'quarterly run ' + QUARTER:<26} {'run s':>8} {'floor s':>8} {'extra s':>8} {'ratio':>6}"
     lines += [head, "-" * len(head)]
-    for step in [*(k for k in run["steps"] if k not in ("export_html", "total")), "export_html"]:
-        r, f = run["steps"].get(step), floor["steps"].get(step)
-        extra = f"{r - f:8.2f}" if r is not None and f is not None else f"{'—':>8}"
-        lines.append(f"{step:<26} {r if r is not None else '—':>8} {f if f is not None else '—':>8} {extra}")
-    lines.append(f"{'total (wall)':<26} {run['seconds']:8.2f} {floor['seconds']:8.2f} "
-                 f"{run['seconds'] - floor['seconds']:8.2f}")
+
+    def row(name: str, r: float, f: float) -> str:
+        ratio = f"{r / f:6.2f}" if f >= 0.05 else f"{'—':>6}"
+        return f"{name:<26} {r:8.2f} {f:8.2f} {r - f:8.2f} {ratio}"
+
+    notebooks = [k for k in run["steps"] if k != "total"]
+    for step in notebooks:
+        lines.append(row(step, run["steps"][step], floor["steps"].get(step, float("nan"))))
+    # the runner's own work around the notebooks: hashing inputs, publishing, manifest, index
+    lines.append(row("runner (outside notebooks)",
+                     run["seconds"] - sum(run["steps"][k] for k in notebooks),
+                     floor["seconds"] - sum(floor["steps"].get(k, 0.0) for k in notebooks)))
+    lines.append(row("total (wall)", run["seconds"], floor["seconds"]))
+    lines.append(row("cpu s (kernels included)", run["cpu_seconds"], floor["cpu_seconds"]))
     lines.append(f"\nrun / floor = {res['ratio']:.2f} (goal ≤ {RUN_RATIO_GOAL:g}×): {res['verdict']}; "
                  f"{run.get('files')} files, {run.get('rows'):,} rows in {RAW}; best of {res['repeat']} "
                  f"(run {run['all_seconds']}, floor {floor['all_seconds']}); "

@@ -16,13 +16,13 @@
 # %% [markdown]
 # # 00 从这里开始 / Start here
 #
-# 本笔记本带你走一遍分析接口 `minsheng.explore`：读取目标清单和台账，计算任意月份的完成率，按项目、责任单位、区县汇总，把一个数字追溯到报送它的那一行；最后用几步回答一个实际问题：**一项滞后的分区县指标，被哪些区县拖了后腿？**
+# 本笔记本带你走一遍分析接口 `minsheng`（`import minsheng as ms`）：读取目标清单和台账，计算任意月份的完成率，按项目、责任单位、区县汇总，把一个数字追溯到报送它的那一行；最后用几步回答一个实际问题：**一项滞后的分区县指标，被哪些区县拖了后腿？**
 #
 # 示例指标不是写死的编号，而是按规则从所给的目标清单和台账中选出（`ms.tour_examples`：清单顺序中第一个落后于序时进度的分区县指标，以及第一个落后的全市指标），因此任何年度、任何清单都能运行。
 #
-# 接口说明见 `docs/api.md`。每个函数都有中文表格形式：`explore.zh(表)`。在 JupyterLab 中表格可搜索、排序。
+# 接口说明见 `docs/api.md`。每个函数都有中文表格形式：`ms.zh(表)`。在 JupyterLab 中表格可搜索、排序。
 #
-# *A short tour of the analyst API `minsheng.explore`: load the catalogue and the ledger, compute attainment as of any month, roll up by item, unit and district, trace a figure back to its submission row — then, in a few cells, which districts hold back a district-reported indicator that is behind schedule. The examples are picked by rule from the catalogue and ledger given (`ms.tour_examples`), so the tour runs for any year's list. Reference: `docs/api.md`; `explore.zh(frame)` shows any result with Chinese headers; in JupyterLab tables can be searched and sorted.*
+# *A short tour of the analyst API `minsheng` (`import minsheng as ms`): load the catalogue and the ledger, compute attainment as of any month, roll up by item, unit and district, trace a figure back to its submission row — then, in a few cells, which districts hold back a district-reported indicator that is behind schedule. The examples are picked by rule from the catalogue and ledger given (`ms.tour_examples`), so the tour runs for any year's list. Reference: `docs/api.md`; `ms.zh(frame)` shows any result with Chinese headers; in JupyterLab tables can be searched and sorted.*
 
 # %% tags=["parameters"]
 clean_dir = "data/reference/clean"  # 清洗输出目录（ledger.parquet 等）/ output folder of the cleaning step
@@ -37,9 +37,9 @@ p = validate_parameters(globals(), "00_start_here")
 # %% [markdown]
 # ## 1. 读取目标清单和台账 / Load the catalogue and the ledger
 #
-# `explore.load(年度, 清洗输出目录)` 一次读入目标清单、台账（每个指标×区县×月份一行）、历史（含被更正的报送）、隔离行和质量报告。
+# `ms.load(年度, 清洗输出目录)` 一次读入目标清单、台账（每个指标×区县×月份一行）、历史（含被更正的报送）、隔离行和质量报告。
 #
-# *`explore.load(year, clean_dir)` reads the catalogue, the ledger (one row per indicator × district × month), the history (revisions included), the quarantine and the quality report once.*
+# *`ms.load(year, clean_dir)` reads the catalogue, the ledger (one row per indicator × district × month), the history (revisions included), the quarantine and the quality report once.*
 
 # %%
 import pandas as pd
@@ -75,9 +75,9 @@ ws.ledger[["indicator_id", "district", "month", "value", "district_target", "sou
 # %% [markdown]
 # ## 2. 任意月份的完成率 / Attainment as of any month
 #
-# `explore.attainment_at(ws, 月份)` 给出该月底每项指标的完成率、序时进度、差距、状态和年底预测（与季度通报同一算法）。下面用台账中最新的月份，可改成 1–12 的任意月份；同一格按规则选出后面几节的示例指标（`ex`）。
+# `ms.attainment_at(ws, 月份)` 给出该月底每项指标的完成率、序时进度、差距、状态和年底预测（与季度通报同一算法）。下面用台账中最新的月份，可改成 1–12 的任意月份；同一格按规则选出后面几节的示例指标（`ex`）。
 #
-# *`explore.attainment_at(ws, month)`: the indicator table at a month's end, as the bulletin computes it. Below: the latest month in the ledger; any month 1–12 works. The same cell picks the examples of the sections below (`ex`).*
+# *`ms.attainment_at(ws, month)`: the indicator table at a month's end, as the bulletin computes it. Below: the latest month in the ledger; any month 1–12 works. The same cell picks the examples of the sections below (`ex`).*
 
 # %%
 month = ws.latest_month  # 可改为任意月份 / any month 1–12
@@ -105,9 +105,9 @@ ms.tables.district_rank(r.districts).head(10)
 # %% [markdown]
 # ## 4. 追溯一个数字 / Trace a figure to its submission
 #
-# `explore.trace(ws, 指标, 区县, 月份)` 列出台账中这个数字来自哪个文件、哪个工作表、哪一行、哪天报送，以及被它替代的更早报送。示例为第一个落后于序时进度的全市指标（`ex.trace`）。
+# `ms.trace(ws, 指标, 区县, 月份)` 列出台账中这个数字来自哪个文件、哪个工作表、哪一行、哪天报送，以及被它替代的更早报送。示例为第一个落后于序时进度的全市指标（`ex.trace`）。
 #
-# *`explore.trace` lists the file, sheet, row and date behind a figure, and the earlier submissions it replaced. The example: the first city-wide indicator behind schedule (`ex.trace`).*
+# *`ms.trace` lists the file, sheet, row and date behind a figure, and the earlier submissions it replaced. The example: the first city-wide indicator behind schedule (`ex.trace`).*
 
 # %%
 ms.zh(ms.trace(ws, *ex.trace, month))

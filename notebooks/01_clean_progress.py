@@ -23,7 +23,7 @@
 # - **隔离表** `quarantine.csv`：未入账的行及原因，可直接退回报送单位核实；
 # - **质量报告** `quality.json`：输入、入账、隔离、重复行数，拒收文件，各单位按时报送情况。
 #
-# 全部规则见 `data/README.md`；计算都在 `lib/minsheng/cleaning.py`，本笔记本只负责调用和展示。
+# 全部规则见 `data/README.md`；计算都在 `lib/minsheng/intake/`（入口 `intake/clean.py`），本笔记本只负责调用和展示。
 # 路径相对于项目根目录。
 
 # %% tags=["parameters"]

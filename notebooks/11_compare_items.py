@@ -85,3 +85,17 @@ ms.zh(ms.unit_league(ws, p.as_of_month))
 
 # %%
 ms.zh(ms.movers(ws, p.as_of_month))
+
+# %% [markdown]
+# ## 月调度亮灯历史 / Monthly dispatch lights by month
+#
+# 各牵头单位每月的灯色（取其指标中最差的灯色：红灯、黄灯、绿灯、已完成；均未报送的为未报送），与月调度相同：按进度状态亮灯，落后且连续无进展的升一级。颜色之外另有底纹，黑白打印亦可区分。下表为图中的灯色。
+#
+# *Each lead unit's light by month (the worst of its indicators': red, yellow, green, completed; 未报送 when none reported), as the monthly dispatch lights them: from the status, raised one colour after months without progress. Hatches tell the lights apart in greyscale too. The table holds the lights.*
+
+# %%
+unit_lights = ms.light_matrix(ws, p.as_of_month, by="unit")
+ms.show(ms.light_chart(unit_lights));
+
+# %%
+ms.zh(ms.light_labels(unit_lights))

@@ -277,3 +277,36 @@ def test_the_tofu_check_is_not_vacuous(browser, tmp_path):
                     encoding="utf-8")
     found = measure(browser, path)["tofu"]
     assert [t.split()[1] for t in found] == ["U+10fffd"]
+
+
+@pytest.fixture(scope="module")
+def index_page(browser, tmp_path_factory):
+    """reports/index.html over a quarter with two districts and two months (test_index's set)."""
+    from minsheng.run.index import write_index
+    from test_index import _publish
+
+    reports = config.ROOT / "build" / "test-browser-index" / "reports"
+    shutil.rmtree(reports, ignore_errors=True)
+    common = {"issued_on": "2026-10-15", "draft": False, "fingerprint": "f", "code_version": "v",
+              "inputs": {f"{i}.xlsx": "1" * 64 for i in range(170)}}
+    files = ("bulletin.html", "bulletin.pdf", "bulletin.docx", "tables.xlsx", "checklist.xlsx",
+             "data/ledger.parquet", "executed/03_quarterly_bulletin.ipynb")
+    _publish(reports / "2026Q3", {**common, "kind": "quarterly_bulletin", "period": "2026Q3",
+                                  "month": 9, "status_counts": {"completed": 6, "lagging": 19}},
+             files=files)
+    for d in ("万州区", "秀山土家族苗族自治县"):
+        _publish(reports / "2026Q3" / "districts" / d, {**common, "kind": "district_bulletin",
+                                                        "period": "2026Q3", "month": 9, "district": d},
+                 files=files[:4])
+    _publish(reports / "2026-10", {**common, "kind": "monthly_dispatch", "period": "2026-10",
+                                   "month": 10, "draft": True}, files=("dispatch.pdf", "dispatch.xlsx"))
+    write_index(reports)
+    yield measure(browser, reports / "index.html")
+    shutil.rmtree(reports.parent, ignore_errors=True)
+
+
+def test_the_index_of_publications_reads_in_the_browser(index_page):
+    assert index_page["scrollWidth"] <= index_page["innerWidth"], index_page["sticking"]
+    assert not index_page["tofu"], index_page["tofu"][:10]
+    assert index_page["checked"] > 50
+    assert index_page["title"] == "重点民生实事发布目录" and index_page["lang"] == "zh-CN"

@@ -459,3 +459,11 @@ def test_corrupted_rollup_does_not_reach_the_text(data):
     items.loc[items["item_no"] == 1, "n_lagging"] += 1
     doc = b.build(dataclasses.replace(data, items=items), ISSUED, charts=False)
     assert b.check_arithmetic(doc) == []
+
+
+def test_a_district_named_in_the_wrong_group_is_caught(bulletin):
+    bad = _retext(bulletin, "district_groups", "达到序时进度的1个：万州区；滞后的1个：涪陵区",
+                  "达到序时进度的2个：万州区、涪陵区")
+    problems = b.check_arithmetic(bad)
+    assert "区县情况: 达到序时进度的区县应为1个（万州区），印为(2, ['万州区', '涪陵区'])" in problems
+    assert any(p.startswith("区县情况: 滞后的区县应为1个") for p in problems)

@@ -47,7 +47,7 @@ def test_notebook_shape(name):
     assert [line.split("=")[0].strip() for line in lines] == list(NOTEBOOK_PARAMETERS[name])
     assert f'validate_parameters(globals(), "{name}")' in nb.cells[tagged[0] + 1].source
     code = [c for c in nb.cells if c.cell_type == "code"]
-    # Thin notebooks: no loops or branches in code cells (logic lives in minsheng.explore).
+    # Thin notebooks: no loops or branches in code cells (logic lives in minsheng.analysis).
     for c in code:
         for line in c.source.splitlines():
             assert not line.lstrip().startswith(("for ", "if ", "while ", "def ")), line

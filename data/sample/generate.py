@@ -8,7 +8,10 @@
 
 Monthly submissions from every reporting unit of the catalogue, January to `--months`
 (default: the profile's), laid out like the office template and messy the way hand-filled
-sheets are. Every defect is injected on purpose, logged and marked in truth.csv.
+sheets are. Every defect is injected on purpose, logged and marked in truth.csv. After its
+figure rows each file holds one text-only row per task of the unit (the catalogue's
+`unquantified` clauses with an id), as the form lists them; one task is reported as not
+started and one is never reported (`task_roles`). Task rows are never a defect's target.
 
 Any catalogue in the documented form works (docs/catalogue.md): year, ids, districts, units,
 plans and kinds all come from it. Each indicator gets a designed status at the end of
@@ -209,6 +212,11 @@ TEXT_ONLY_STAGES = {1: "方案设计中", 2: "方案设计中", 3: "可研报告
 MILESTONE_TEXT = {1: "已完成需求调研", 2: "方案设计已通过专家评审", 3: "开发建设完成，准备试运行",
                   4: "系统试运行中", 5: "平台正式上线运行"}
 FRACTION_PERCENT = ("市民政局", "MS06-10", 6)   # from June a new clerk types 0.912 for 91.2 %
+# Tasks (unquantified clauses with an id, reported in words). MS13-T2 (友好场景全覆盖 of areas
+# the notice does not list) has not begun: the unit is still drawing up the area list.
+# MS10-T1 (急救知识普及率, no target): 市红十字会's system export has no row for it (未报送).
+TASK_NOT_STARTED = "MS13-T2"
+TASK_UNREPORTED = "MS10-T1"
 
 
 @dataclass(frozen=True)
@@ -228,6 +236,8 @@ class Design:
     directional_target: str | None = None         # 年度目标 as the directional row writes it
     milestone_text: dict[int, str] = field(default_factory=dict)
     fraction_percent: tuple[str, str, int] | None = None
+    task_not_started: str | None = None   # the task whose unit writes "尚未启动" (to October)
+    task_unreported: str | None = None    # the task its unit sends no row for (未报送)
 
 
 NOTICE_DESIGN = Design(
@@ -235,7 +245,8 @@ NOTICE_DESIGN = Design(
     precovered=PRECOVERED, level_of=LEVEL_OF, q3_override=Q3_OVERRIDE, explicit=EXPLICIT,
     directional_baseline=DIRECTIONAL_BASELINE, directional_unit=DIRECTIONAL_UNIT,
     directional_target="较前三年平均同比下降", milestone_text=MILESTONE_TEXT,
-    fraction_percent=FRACTION_PERCENT)
+    fraction_percent=FRACTION_PERCENT, task_not_started=TASK_NOT_STARTED,
+    task_unreported=TASK_UNREPORTED)
 D = Design()    # the design in force (set by `use`)
 # Without a design: the reference amount of a directional target, in the catalogue's unit.
 DEFAULT_DIRECTIONAL_BASELINE = 10000.0
@@ -806,7 +817,58 @@ def _district_texts(text, value, dtarget, ind, rng) -> None:
                     text[i][j] = pool[int(rng.integers(len(pool)))]
 
 
+# Progress texts of the tasks (no figure), by stage of the year. None of them uses the words
+# the bulletin reads as "not started" (settings tasks.not_started_words) or as "done"
+# (checklist.done_words), except the not-started task's own texts.
+TASK_TEXT = [
+    (1, ["开展前期准备，梳理工作任务", "开展前期调研，摸清工作底数"]),
+    (2, ["已制定工作方案，分解落实任务", "工作方案征求意见中，拟近期印发"]),
+    (5, ["已印发工作方案，明确责任分工", "召开专题推进会，部署落实相关工作", "已纳入月度调度，按计划推进"]),
+    (8, ["按计划推进，已开展阶段性督导", "持续推进，部分区县已形成经验做法", "正在梳理上半年进展，查找短板弱项"]),
+    (12, ["持续推进，成效逐步显现", "按计划推进，正在开展成效评估", "已形成一批典型案例，正在总结推广"]),
+]
+TASK_NOT_STARTED_TEXT = ["该项工作尚未启动，正在制定方案", "尚未开展，正在会同相关部门研究工作方案",
+                         "暂未启动，正在梳理工作底数"]
+TASK_NOT_STARTED_UNTIL = 10     # the not-started task starts in November (a full-year profile)
+TASK_LATE_START_TEXT = ["工作方案已印发，启动实施", "已启动实施，按计划推进"]
+
+
+def task_roles(cat: Catalogue) -> tuple[str | None, str | None]:
+    """(the not-started task, the unreported task): the design's where it names tasks of `cat`;
+    otherwise drawn by the seed from the catalogue's tasks (not started with two or more
+    tasks, unreported with three or more, so most tasks are reported and under way)."""
+    ids = list(cat.tasks["task_id"])
+    if D.task_not_started in ids and D.task_unreported in ids:
+        return D.task_not_started, D.task_unreported
+    not_started = unreported = None
+    if len(ids) >= 2:
+        not_started = ids[int(rng_for("task_role", "not_started").integers(len(ids)))]
+    if len(ids) >= 3:
+        rest = [t for t in ids if t != not_started]
+        unreported = rest[int(rng_for("task_role", "unreported").integers(len(rest)))]
+    return not_started, unreported
+
+
+def task_texts(tid: str, not_started: bool) -> list[str]:
+    """One progress text per month for a task, by stage of the year, drawn by the task's own
+    generator (never the same text two months running where the stage offers another)."""
+    rng = rng_for("task", tid)
+    out: list[str] = []
+    for m in MONTHS:
+        if not_started and m <= TASK_NOT_STARTED_UNTIL:
+            pool = TASK_NOT_STARTED_TEXT
+        elif not_started:
+            pool = TASK_LATE_START_TEXT
+        else:
+            pool = next(texts for last, texts in TASK_TEXT if m <= last)
+        fresh = [t for t in pool if not out or t != out[-1]] or pool
+        out.append(fresh[int(rng.integers(len(fresh)))])
+    return out
+
+
 def truth_frame(cat: Catalogue, blocks: dict[str, Block]) -> pd.DataFrame:
+    """The clean figures (indicator × district × month), then the tasks' rows: 全市, no
+    figures, a progress text each month (none at all for the unreported task)."""
     rows = []
     for iid, b in blocks.items():
         unit = cat.indicators.loc[iid, "reporting_unit"]
@@ -819,6 +881,17 @@ def truth_frame(cat: Catalogue, blocks: dict[str, Block]) -> pd.DataFrame:
                     "progress_text": b.text[i][j], "remark": b.remark[i][j],
                     "reporting_unit": unit,
                 })
+    not_started, unreported = task_roles(cat)
+    for task in cat.tasks.itertuples(index=False):
+        if task.task_id == unreported:
+            continue
+        for m, text in zip(MONTHS, task_texts(task.task_id, task.task_id == not_started), strict=True):
+            rows.append({
+                "indicator_id": task.task_id, "district": CITY, "year": YEAR, "month": m,
+                "value": np.nan, "monthly_value": np.nan, "baseline": np.nan,
+                "district_target": np.nan, "progress_text": text, "remark": None,
+                "reporting_unit": task.reporting_unit,
+            })
     return pd.DataFrame(rows)
 
 
@@ -828,7 +901,7 @@ def truth_frame(cat: Catalogue, blocks: dict[str, Block]) -> pd.DataFrame:
 class Row:
     cells: dict[str, Any]
     truth: int | None          # index into the truth frame; None for rows not in the truth
-    role: str = "data"         # data | duplicate | extra | total
+    role: str = "data"         # data | task (a task's text row) | duplicate | extra | total
 
 
 @dataclass
@@ -886,6 +959,8 @@ def date_cell(d: dt.date, style: str) -> Any:
 
 
 def target_cell(ind: pd.Series, percent_style: str | None) -> Any:
+    if ind["kind"] == "task":
+        return None
     if ind["kind"] == "directional":
         down = ind["comparator"] in ("<", "<=")
         return D.directional_target or ("较基数下降" if down else "较基数上升")
@@ -915,7 +990,7 @@ def build_submissions(cat: Catalogue, truth: pd.DataFrame) -> list[Submission]:
     subs: list[Submission] = []
     by_unit_month = truth.groupby(["reporting_unit", "month"], sort=False).groups
     records = truth.to_dict("index")
-    inds = ind_tab.to_dict("index")
+    inds = cat.reportable.to_dict("index")   # the indicators, then the tasks (kind "task")
     for unit in units:
         style = RUN.unit_style.get(unit, {})
         fmt = style.get("format", "xlsx")
@@ -924,8 +999,10 @@ def build_submissions(cat: Catalogue, truth: pd.DataFrame) -> list[Submission]:
                 continue
             idx = list(by_unit_month.get((unit, m), []))
             sub = Submission(unit, m, submission_date(unit, m), fmt, [], style)
-            for t in idx:
-                sub.rows.append(Row(clean_cells(records[t], inds[records[t]["indicator_id"]], sub), t))
+            for t in idx:   # the tasks come last, as on the form (Catalogue.reportable)
+                ind = inds[records[t]["indicator_id"]]
+                sub.rows.append(Row(clean_cells(records[t], ind, sub), t,
+                                    "task" if ind["kind"] == "task" else "data"))
             subs.append(sub)
     return subs
 
@@ -938,6 +1015,8 @@ def clean_cells(t: dict, ind: dict, sub: Submission) -> dict[str, Any]:
     style = sub.style
     unit = ((D.directional_unit or ind.get("value_unit") or ind["unit"])
             if ind["kind"] == "directional" else ind["unit"])
+    if ind["kind"] == "task":   # as the form writes it: no unit, no target (template.py)
+        unit = ind["value_unit"] or ind["unit"]
 
     def num(x: float) -> Any:
         if pd.isna(x):
@@ -997,8 +1076,8 @@ class Injector:
             if (sub.unit, sub.month) == RUN.revised:
                 continue
             for ri, row in enumerate(sub.rows):
-                if row.role != "data" or (si, ri) in self.used:
-                    continue
+                if row.role != "data" or (si, ri) in self.used:   # figure rows only: never
+                    continue                                      # a task's text row
                 if avoid_read_months and sub.month in (Q3, 12):
                     continue
                 if pred(sub, row):
@@ -1184,7 +1263,8 @@ class Injector:
 
         edu = self._sub(stand_in("市教委"), 1)
         if edu:
-            src = next((r for r in edu.rows if r.cells["区县"] == CITY), edu.rows[0])
+            src = next((r for r in edu.rows if r.cells["区县"] == CITY and r.role == "data"),
+                       edu.rows[0])
             cells = dict(src.cells)
             cells.update({"统计月份": month_cell(12, edu.style.get("month", "cn"), YEAR - 1),
                           "累计完成": 14760, "本月完成": 1230, "进展情况": "上年度数据",
@@ -1214,13 +1294,17 @@ class Injector:
             sub.rows = out
 
     def duplicates(self, files: int, per_file: int) -> None:
-        """Rows pasted twice (identical), in `files` workbooks of 20 rows or more."""
+        """Rows pasted twice (identical), in `files` workbooks of 20 figure rows or more; only
+        figure rows are pasted (the task rows, after them, neither count nor are chosen)."""
         rng = rng_for("defect", "duplicates")
+
+        def figure_rows(s: Submission) -> int:
+            return sum(r.role != "task" for r in s.rows)
         xlsx = [s for s in self.subs
-                if s.fmt == "xlsx" and (s.unit, s.month) != RUN.revised and len(s.rows) >= 20]
+                if s.fmt == "xlsx" and (s.unit, s.month) != RUN.revised and figure_rows(s) >= 20]
         for si in sorted(rng.choice(len(xlsx), size=files, replace=False)):
             sub = xlsx[si]
-            picks = sorted(rng.choice(len(sub.rows), size=per_file, replace=False), reverse=True)
+            picks = sorted(rng.choice(figure_rows(sub), size=per_file, replace=False), reverse=True)
             for ri in picks:
                 src = sub.rows[ri]
                 sub.rows.insert(ri + 1, Row(dict(src.cells), None, "duplicate"))
@@ -1231,7 +1315,7 @@ class Injector:
         health = self._sub(stand_in("市卫生健康委"), 8)
         if health:
             code = unknown_id(self.cat)
-            cells = dict(health.rows[-1].cells)
+            cells = dict([r for r in health.rows if r.role != "task"][-1].cells)
             cells.update({"指标编号": code, "项目名称": "（自行增加）社区心理服务",
                           "指标名称": "社区心理健康服务站", "计量单位": "个", "年度目标": 120,
                           "区县": CITY, "本月完成": 8, "累计完成": 97, "上年末基数": None,
@@ -1396,7 +1480,7 @@ def write_xlsx(sub: Submission, path: Path) -> dict[int, int]:
                 c.number_format = 'yyyy"年"m"月"' if col == "统计月份" else "yyyy-mm-dd"
             if row.cells.get("_percent_format") and col in ("累计完成", "上年末基数") and v is not None:
                 c.number_format = "0.0%"
-        if row.truth is not None and row.role == "data":
+        if row.truth is not None and row.role in ("data", "task"):
             where[row.truth] = r
         r += 1
     if merge_from and r - 1 > merge_from[0]:
@@ -1474,7 +1558,7 @@ def write_csv(sub: Submission, path: Path) -> dict[int, int]:
     for row in sub.rows:
         w.writerow([csv_text(row.cells[c]) for c in cols])
         line += 1
-        if row.truth is not None and row.role == "data":
+        if row.truth is not None and row.role in ("data", "task"):
             where[row.truth] = line
     for _ in range(sub.trailing_blank):
         w.writerow([""] * len(cols))

@@ -26,6 +26,7 @@ _API = {
         "district_chart", "trace", "submission_record", "quarantined_for", "gap_matrix",
         "movers", "unit_league", "trajectory_chart", "gap_heatmap", "zh", "show",
         "tour_examples", "TourExamples", "interactive_tables",
+        "light_history", "light_matrix", "light_chart", "light_labels",
     ), "minsheng.analysis"),
     "load_catalogue": "minsheng.catalogue",
     "use_chinese_font": "minsheng.report.fonts",

@@ -26,8 +26,17 @@ REPORTS = ROOT / "reports"
 NOTEBOOKS = ROOT / "notebooks"
 
 
+# PyYAML's bindings to libyaml when built with them: the same documents, parsed ~6× faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(stream) -> Any:
+    """`yaml.safe_load`, with libyaml's parser where PyYAML has it."""
+    return yaml.load(stream, Loader=_YAML_LOADER)
+
+
 @cache
 def settings() -> dict[str, Any]:
     """The policy settings (thresholds, palette, labels, limits) from settings.yaml."""
     with open(PACKAGE_DIR / "settings.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return load_yaml(fh)

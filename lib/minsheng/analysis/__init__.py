@@ -16,7 +16,8 @@ indicators, only text reported, no report yet), functions return an empty frame 
 
 Modules, one concept each: workspace (loading, arguments, tables per month), items (one item
 over the year, projection at the current pace), districts, lineage (rows behind a figure,
-reporting record, quarantine), comparisons (all items side by side), charts, zh (Chinese
+reporting record, quarantine), comparisons (all items side by side), lights (the 月调度 lights
+month by month, per indicator, unit and district, and their heat-map), charts, zh (Chinese
 tables), tour (the start-here notebook's examples), interactive (itables in JupyterLab).
 """
 
@@ -38,6 +39,7 @@ from minsheng.analysis.items import (
     status_history,
     trajectory,
 )
+from minsheng.analysis.lights import light_chart, light_history, light_labels, light_matrix
 from minsheng.analysis.lineage import quarantined_for, submission_record, trace
 from minsheng.analysis.tour import TourExamples, tour_examples
 from minsheng.analysis.workspace import (
@@ -54,7 +56,8 @@ from minsheng.report.charts import show
 __all__ = [
     "Note", "Rollups", "TourExamples", "Workspace", "about", "attainment_at",
     "district_breakdown", "district_chart", "district_summary", "gap_heatmap", "gap_matrix",
-    "holding_back", "indicators_of", "interactive_tables", "item_of", "load", "movers",
+    "holding_back", "indicators_of", "interactive_tables", "item_of", "light_chart",
+    "light_history", "light_labels", "light_matrix", "load", "movers",
     "progress_notes", "projection_range", "quarantined_for", "reporting_units", "rollups",
     "show", "status_history", "submission_record", "tour_examples", "trace", "trajectory",
     "trajectory_chart", "unit_league", "zh",

@@ -9,8 +9,6 @@ import re
 import unicodedata
 from functools import cache
 
-import yaml
-
 from minsheng import config
 
 CITYWIDE = "全市"
@@ -22,7 +20,7 @@ _SUFFIXES = ("土家族苗族自治县", "苗族土家族自治县", "土家族�
 def official() -> tuple[str, ...]:
     """The districts and counties in official order (data/districts.yaml)."""
     with open(config.DISTRICTS_FILE, encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh)
+        doc = config.load_yaml(fh)
     return tuple(name for group in doc["groups"] for name in group["members"])
 
 

@@ -117,6 +117,55 @@ CHECKS: tuple[Check, ...] = (
     Check("REVISED", "count", "a later submission for the same indicator × district × month",
           "同一指标、区县、月份的后报数据替代先报数据"),
 )
+# What the office asks the unit, per check that leaves something to verify (数据核实清单);
+# every reject, skip_file, skip_sheet, quarantine and warn code has one (tests/test_checklist).
+ASKS: dict[str, str] = {
+    "FILE_TYPE": "请按填报模板另存为 xlsx 或 csv 文件后重报",
+    "FILE_OUTSIDE_RAW": "请将报送文件本身（而非链接）放入报送文件夹",
+    "FILE_TOO_LARGE": "请删除无关工作表和图片后重报",
+    "FILE_ENCRYPTED": "请取消文件打开密码后重报",
+    "FILE_UNREADABLE": "文件已损坏，请重新导出后重报",
+    "FILE_ENCODING": "请以 UTF-8 或 GBK 编码另存后重报",
+    "FILE_EMPTY": "文件为空，请重报",
+    "FILE_NO_HEADER": "请使用本年度填报模板（保留表头）后重报",
+    "FILE_SHEETS_AMBIGUOUS": "请只保留一个月调度表工作表后重报",
+    "SKIP_FILE_HIDDEN": "确认该文件无需读取；如为正式报送，请改用正常文件名",
+    "SKIP_FILE_LOCK": "无需处理（Office 打开文件时生成的临时文件）",
+    "SKIP_FILE_BACKUP": "确认该文件无需读取；如为正式报送，请改用正常文件名",
+    "SKIP_FOLDER_LINK": "无需处理（文件夹已在原位置读取）",
+    "SKIP_SHEET_HIDDEN": "确认隐藏工作表中的数据无需报送；如需报送，请取消隐藏后重报",
+    "SKIP_SHEET_DRAFT": "确认该工作表为草稿；如为正式数据，请更改工作表名称后重报",
+    "CODE_MISSING": "请补填指标编号后重报",
+    "CODE_UNKNOWN": "请核对指标编号（以本年度填报模板为准）后重报",
+    "MONTH_INVALID": "请补填或更正统计月份后重报",
+    "MONTH_OUT_OF_YEAR": "请确认统计月份所属年度",
+    "DISTRICT_UNKNOWN": "请按38个区县名称或“全市”更正区县后重报",
+    "NUMBER_INVALID": "请填写数字后重报",
+    "PERCENT_UNEXPECTED": "请按计量单位填写数值，不填百分数",
+    "NEGATIVE": "请确认数值，完成数不应为负",
+    "IMPLAUSIBLE": "请确认计量单位和数值（是否多乘“万”或多写位数）",
+    "FORMULA_NO_VALUE": "请在 Excel 中打开文件、保存后重报",
+    "NOT_RESPONSIBLE": "请确认该指标的报送单位；非责任单位的数据请经牵头单位汇总报送",
+    "CODE_REPAIRED": "请确认指标编号",
+    "DISTRICT_REPAIRED": "请确认区县名称",
+    "DISTRICT_DEFAULTED": "请补填区县",
+    "MONTH_YEAR_ASSUMED": "请确认统计月份所属年度",
+    "DATE_INVALID": "请补填填报日期",
+    "APPROX": "请报送准确数",
+    "WAN_CONVERTED": "请确认以“万”为单位的换算无误",
+    "CHINESE_NUMERAL": "请确认数值，今后以阿拉伯数字填报",
+    "PERCENT_SCALED": "请确认百分比数值",
+    "BASELINE_NOT_APPLICABLE": "请确认是否需要填报基数",
+    "DERIVED": "请补报累计完成数，核对推算结果",
+    "NOT_DERIVABLE": "请补报累计完成数",
+    "MISMATCH": "请核对本月完成与累计完成",
+    "CUMULATIVE_DECREASE": "请说明累计数减少的原因（如验收未通过）",
+    "LIKELY_WAN": "请确认是否以“万”为单位填报",
+    "BLANK_AFTER_VALUE": "请确认本月数值：已报数值是否仍有效，或补报本月数",
+    "FORMULA_VALUE": "请确认公式计算结果无误",
+    "NOT_RESPONSIBLE_KEPT": "请确认该指标的报送单位",
+    "UNIT_FILE_MISMATCH": "请确认填报单位",
+}
 REASONS: dict[str, str] = {c.code: c.reason for c in CHECKS}
 FILE_REJECTIONS: dict[str, str] = {c.code: c.reason for c in CHECKS if c.action == "reject"}
 SKIPPED_FILES: dict[str, str] = {c.code: c.reason for c in CHECKS if c.action == "skip_file"}
@@ -127,6 +176,11 @@ FLAG_CODES = tuple(c.code for c in CHECKS if c.action == "warn")
 SKIP_KINDS = ("blank", "note", "total", "unfilled")
 # One line per problem: where it is (file, sheet, row, column), what was there, and why.
 QUARANTINE_COLUMNS = ["file", "sheet", "row", "column", "raw_value", "reason_code", "reason"]
+
+
+def ask(codes: list[str] | tuple[str, ...]) -> str:
+    """What to ask the unit about a row with these codes, each question once."""
+    return "；".join(dict.fromkeys(ASKS.get(c, "请核实") for c in codes))
 
 
 def reason(code: str, formula: str = "…") -> str:

@@ -103,7 +103,7 @@ def read_submissions(raw_dir: str | Path, *, max_file_bytes: int, header_rows: i
     # Every file's rows in one arrow table (no copy), classified in one vectorized pass.
     body = pa.concat_tables(frames) if frames else empty_body()
     tno = np.concatenate(table_nos) if table_nos else np.zeros(0, np.int64)
-    body = body.unify_dictionaries()
+    body = _unify_dictionaries(body)
     coded = {fld: dictionary_codes(body.column(fld)) for fld in DICT_FIELDS}
     kind, notes = row_kinds(body, coded, tno, tables)
     for i, k in enumerate(SKIP_KINDS):
@@ -165,6 +165,16 @@ def read_files(paths: dict[str, Path], *, max_file_bytes: int, header_rows: int 
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
         for future in [pool.submit(read_one, rel) for rel in paths]:
             yield future.result()
+
+
+def _unify_dictionaries(body: pa.Table) -> pa.Table:
+    """`body.unify_dictionaries()` (one dictionary per column for all files' chunks), the
+    columns shared between two threads: arrow releases the interpreter lock while it unifies."""
+    names = [name for name in body.column_names if pa.types.is_dictionary(body.schema.field(name).type)]
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        unified = dict(zip(names, pool.map(lambda n: body.column(n).unify_dictionaries(), names),
+                           strict=True))
+    return pa.table({name: unified.get(name, body.column(name)) for name in body.column_names})
 
 
 def _input_marks(marks: list[tuple[int, str, str, str]], keep: np.ndarray) -> pd.DataFrame:

@@ -88,17 +88,25 @@ def apply_revisions(frame: dict[str, np.ndarray], cat: pd.DataFrame
     first[1:] = last[:-1]
     starts, ends = np.flatnonzero(first), np.flatnonzero(last)
     # Per key, its last row with a figure, else its last row: the row that counts.
-    figure = ~np.isnan(frame["value"][order]) | ~np.isnan(frame["monthly_value"][order])
+    figure = (~np.isnan(frame["value"]) | ~np.isnan(frame["monthly_value"]))[order]
     with_figure = np.maximum.accumulate(np.where(figure, np.arange(m), -1))[ends] if m \
         else np.zeros(0, np.int64)
     chosen = np.where(with_figure >= starts, with_figure, ends)
     counts = np.zeros(m, dtype=bool)
     counts[chosen] = True
-    after = np.arange(m) > np.repeat(chosen, ends - starts + 1)  # later rows, all without a figure
     superseded = np.zeros(n, dtype=bool)
     superseded[order[~counts]] = True
     blank_after = np.zeros(n, dtype=bool)
-    blank_after[order[after]] = True
+    blank_after[order[_rows_after(chosen, ends)]] = True   # later rows, all without a figure
     return order[chosen], k[chosen], superseded, duplicate, blank_after
+
+
+def _rows_after(chosen: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The positions chosen[i] + 1 … ends[i] of every key, concatenated (few: most keys end
+    with the row that counts)."""
+    tail = np.flatnonzero(chosen < ends)
+    first, lengths = chosen[tail] + 1, ends[tail] - chosen[tail]
+    offsets = np.cumsum(lengths) - lengths          # where each key's run starts in the result
+    return np.arange(int(lengths.sum())) + np.repeat(first - offsets, lengths)
 
 

@@ -20,8 +20,10 @@ Lines around a table (填报单位：… 统计月份：…) fill the empty cell
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pyarrow as pa
@@ -67,9 +69,12 @@ def row_kinds(body: pa.Table, coded: dict[str, tuple[np.ndarray, list[str]]], ta
     codeish = per_value(coded["indicator_id"], lambda v: normalize_indicator_id(v) is not None)
     numeric = np.zeros(n, dtype=bool)
     reported = np.zeros(n, dtype=bool)
+    plain = [fld for fld in REPORTED_FIELDS if fld not in DICT_FIELDS]
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:  # arrow: no GIL
+        filled = dict(zip(plain, pool.map(lambda fld: nonblank(body.column(fld)), plain),
+                          strict=True))
     for fld in REPORTED_FIELDS:
-        col = body.column(fld)
-        nb = per_value(coded[fld], str.strip) if fld in DICT_FIELDS else nonblank(col)
+        nb = per_value(coded[fld], str.strip) if fld in DICT_FIELDS else filled[fld]
         reported |= nb
         if fld in NUMERIC_FIELDS:
             numeric |= nb

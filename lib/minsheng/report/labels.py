@@ -1,8 +1,9 @@
 """Codes as people read them: the one lookup from a code to its Chinese label.
 
-The labels are data (settings.yaml `labels`): status, projection, assessment, kind,
-submission, skipped; the checks' reasons come from contracts.checks. Codes without a label
-print as themselves, so a new code is visible, not blank.
+The labels are data (settings.yaml `labels`): status, projection, assessment, task, kind,
+submission, skipped, matched_by, light and light_change (月调度); the checks' reasons come
+from contracts.checks. Codes without a label print as themselves, so a new code is visible,
+not blank.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import pandas as pd
 from minsheng.config import settings
 from minsheng.contracts.checks import reason
 
-GROUPS = ("status", "projection", "assessment", "kind", "submission", "skipped", "matched_by")
+GROUPS = ("status", "projection", "assessment", "task", "kind", "submission", "skipped",
+          "matched_by", "light", "light_change")
 
 
 def labels(group: str) -> dict[str, str]:

@@ -4,7 +4,7 @@ Every command is a thin wrapper around lib functions. Data problems end in a one
 message and a documented exit code, never a traceback.
 
 Exit codes (README): 0 ok; 1 failed; 2 usage error; 3 done with warnings (rows quarantined
-or files rejected).
+or files rejected; a district bulletin failed while the others were published).
 """
 
 from __future__ import annotations
@@ -120,13 +120,27 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from minsheng.run.kernels import relative
     from minsheng.run.params import ParameterError, date
-    from minsheng.run.runner import RunError, execute, plan_run, relative
+    from minsheng.run.runner import RunError, execute, plan_run
 
+    if args.month and args.quarter:
+        print("错误 / error: --quarter 与 --month 只能选一 / give --quarter or --month, not both",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.month and args.districts:
+        print("错误 / error: 区县通报按季度发布，--districts 须与 --quarter 同用 / --districts goes "
+              "with --quarter", file=sys.stderr)
+        return EXIT_USAGE
+    if args.jobs is not None and args.jobs < 1:
+        print("错误 / error: --jobs 应为正整数 / --jobs must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
     try:
         issued = date(args.issued_on) if args.issued_on else None
-        plan = plan_run(args.quarter, args.raw, args.reports, issued, catalogue=args.catalogue,
-                        year=args.year, draft=args.draft, replace=args.replace, force=args.force)
+        districts = _districts(args.districts) if args.districts else ()
+        plan = plan_run(args.month or args.quarter or "latest", args.raw, args.reports, issued,
+                        catalogue=args.catalogue, year=args.year, monthly=bool(args.month),
+                        draft=args.draft, replace=args.replace, force=args.force)
         outcome = execute(plan, progress=not args.quiet)
     except (ParameterError, RunError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
@@ -134,12 +148,74 @@ def _cmd_run(args: argparse.Namespace) -> int:
     where = relative(outcome.target)
     if outcome.skipped:
         print(f"未变化，跳过 / unchanged, skipped: {where}/ 的输入与参数与已发布的相同")
+    else:
+        if outcome.superseded is not None:
+            print(f"原发布件另存于 / previous publication kept in: {relative(outcome.superseded)}/")
+        print(f"已发布{'（征求意见稿）' if plan.draft else ''} / published"
+              f"{' (draft)' if plan.draft else ''}: {where}/")
+    code = _data_warnings(outcome.target)
+    if districts:
+        code = max(code, _run_districts(args, plan, outcome.target, districts))
+    return code
+
+
+def _data_warnings(target: Path) -> int:
+    """EXIT_WARNINGS, with one line, when the publication's data kept rows or files out."""
+    from minsheng.contracts import store
+    from minsheng.run.kernels import relative
+    from minsheng.run.manifest import DATA
+
+    q = store.read_quality(target / DATA)
+    if not (q.rows_quarantined or q.files_rejected):
         return EXIT_OK
-    if outcome.superseded is not None:
-        print(f"原发布件另存于 / previous publication kept in: {relative(outcome.superseded)}/")
-    print(f"已发布{'（征求意见稿）' if plan.draft else ''} / published{' (draft)' if plan.draft else ''}: "
-          f"{where}/")
-    return EXIT_OK
+    where = relative(target)
+    listed = f"{where}/checklist.xlsx" if (target / "checklist.xlsx").exists() else \
+        f"{where}/{DATA}/{store.QUARANTINE}"
+    print(f"注意 / warnings: 隔离{q.rows_quarantined}行、拒收{len(q.files_rejected)}个文件，"
+          f"未计入台账，请核实（见 {listed}）")
+    return EXIT_WARNINGS
+
+
+def _districts(value: str) -> tuple[str, ...]:
+    from minsheng.run.fanout import parse_districts
+
+    return parse_districts(value)
+
+
+def _run_districts(args: argparse.Namespace, plan, city: Path, districts: tuple[str, ...]) -> int:
+    """The district bulletins of a published quarter; exit 3 when any failed."""
+    from tqdm import tqdm
+
+    from minsheng.run.fanout import FAILED, run_districts, summary
+    from minsheng.run.kernels import relative
+
+    bar = tqdm(total=len(districts), desc="区县通报", unit="个", disable=args.quiet, file=sys.stderr)
+
+    def done(outcome) -> None:
+        bar.update(1)
+        bar.set_postfix_str(outcome.district)
+
+    try:
+        outcomes = run_districts(city, districts, jobs=args.jobs, scheduler=args.scheduler,
+                                 force=args.force, on_done=done)
+    except KeyboardInterrupt:
+        bar.close()
+        print("区县通报已中断；已完成的区县已发布，其余保留此前的发布件 / interrupted: finished "
+              "districts are published, the others keep their previous publication", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:      # a scheduler that cannot be reached
+        bar.close()
+        print(f"错误 / error: 无法连接调度器 / cannot reach the scheduler {args.scheduler}: {exc}",
+              file=sys.stderr)
+        return EXIT_FAILED
+    bar.close()
+    by = summary(outcomes)
+    print(f"区县通报 / district bulletins ({relative(city)}/districts/): 发布{len(by['published'])}个，"
+          f"未变化跳过{len(by['skipped'])}个，失败{len(by['failed'])}个")
+    for o in outcomes:
+        if o.status == FAILED:
+            print(f"  失败 / failed: {o.district}：{o.message}", file=sys.stderr)
+    return EXIT_WARNINGS if by["failed"] else EXIT_OK
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
@@ -182,9 +258,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--catalogue", help=catalogue_help)
     p.set_defaults(func=_cmd_clean)
 
-    p = sub.add_parser("run", help="执行笔记本并发布季度通报 / run the notebooks and publish")
-    p.add_argument("--quarter", default="latest", help="如 2026Q3，或 latest（最近一个报送已截止的季度；"
-                                                      "与 --year 同用时为该年的）")
+    p = sub.add_parser("run", help="执行笔记本并发布季度通报或月度调度 / run the notebooks and publish")
+    p.add_argument("--quarter", default=None, help="如 2026Q3，或 latest（最近一个报送已截止的季度；"
+                                                   "与 --year 同用时为该年的）；默认 latest")
+    p.add_argument("--month", default=None, help="月度调度：如 2026-09，或 latest（最近一个报送已截止的月份）")
+    p.add_argument("--districts", default=None,
+                   help="同时发布区县通报：all（38个区县）或区县全称，逗号分隔 / district bulletins too")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="区县通报并行进程数（默认：本机处理器核数）/ parallel district jobs")
+    p.add_argument("--scheduler", default=None,
+                   help="在 Dask 集群上运行区县通报，如 tcp://host:8786 / run district jobs on a Dask cluster")
     p.add_argument("--year", type=int, help="年度（须与 --quarter 一致）")
     p.add_argument("--catalogue", help=catalogue_help + "，须在项目目录内")
     p.add_argument("--raw", default=None, help="原始报送文件夹（默认：data/sample/raw）")

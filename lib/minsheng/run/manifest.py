@@ -81,11 +81,22 @@ def publish_data(clean_dir: str | Path, catalogue_path: str | Path, dest: str | 
     return data
 
 
+def own_paths(pub_dir: str | Path) -> list[Path]:
+    """The publication's own entries, in path order: everything under the folder except the
+    publications nested in it (a quarter's districts/<区县>/, each with its own manifest)."""
+    pub = Path(pub_dir)
+    nested = [m.parent for m in pub.rglob(MANIFEST) if m.parent != pub]
+    return sorted((p for p in pub.rglob("*")
+                   if not any(p == n or p.is_relative_to(n) for n in nested)),
+                  key=lambda p: p.relative_to(pub).as_posix())
+
+
 def published_files(pub_dir: str | Path) -> dict[str, dict[str, Any]]:
-    """Every file of the publication but manifest.json: relative posix path → size, SHA-256."""
+    """Every file of the publication but manifest.json (and the publications nested in it):
+    relative posix path → size, SHA-256."""
     pub = Path(pub_dir)
     out = {}
-    for path in sorted(pub.rglob("*"), key=lambda p: p.relative_to(pub).as_posix()):
+    for path in own_paths(pub):
         name = path.relative_to(pub).as_posix()
         if path.is_symlink():
             raise ValueError(f"{name}: a publication holds files, not links")

@@ -2,11 +2,15 @@
 
 papermill records start and end times per cell and names the cell it injects with a random
 id; both change on every run although nothing else does. They are removed (the times) and
-fixed (the id) in every notebook the project stores or publishes.
+fixed (the id) in every notebook the project stores or publishes. A run's temporary folder
+(reports/_tmp-2026Q3-<pid>/…) is named, in the published copy, as the publication knows it
+(`renamed`: data, ., …), as the manifest names the parameters.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
@@ -15,8 +19,15 @@ VOLATILE_CELL_KEYS = ("papermill", "execution")
 INJECTED = "injected-parameters"
 
 
-def strip_volatile(path: Path) -> None:
+def strip_volatile(path: Path, renamed: Mapping[str, str] | None = None) -> None:
+    """Drop papermill's timings, fix the injected cell's id, and replace each path of
+    `renamed` (longest first) in the cells' text and outputs."""
     nb = nbformat.read(path, as_version=4)
+    if renamed:
+        text = json.dumps(nb)
+        for old in sorted(renamed, key=len, reverse=True):
+            text = text.replace(old, renamed[old])
+        nb = nbformat.from_dict(json.loads(text))
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         for key in VOLATILE_CELL_KEYS:

@@ -22,7 +22,8 @@ from typing import Any
 
 from minsheng import config
 from minsheng.catalogue import Catalogue, CatalogueError, catalogue_path, load_catalogue
-from minsheng.catalogue.periods import Quarter, latest_due
+from minsheng.catalogue import districts as district_list
+from minsheng.catalogue.periods import Month, Quarter, latest_due, parse_period
 
 QUARTER = re.compile(r"^(?P<year>\d{4})Q(?P<q>[1-4])$")
 
@@ -53,6 +54,34 @@ def parse_quarter(text: str, today: dt.date | None = None, year: int | None = No
     if year is not None and q.year != year:
         raise ParameterError(f"季度 {q.label} 不在 {year} 年 / quarter {q.label} is not in {year}")
     return q
+
+
+def parse_reporting_month(text: str, today: dt.date | None = None, year: int | None = None) -> Month:
+    """'2026-09' → Month(2026, 9); 'latest' → the latest month whose returns were due before
+    today (on 2026-12-01: 2026-10). With `year`, as `parse_quarter`."""
+    today = today or dt.date.today()
+    if text == "latest":
+        m = latest_due(Month, today, int(config.settings()["cleaning"]["due_day"]))
+        if year is None or m.year == year:
+            return m
+        if year < m.year:
+            return Month(year, 12)
+        raise ParameterError(f"{year} 年还没有报送到期的月份 / no month of {year} is due yet")
+    m = parse_period(str(text))
+    if not isinstance(m, Month):
+        raise ParameterError(f"月份格式应为 2026-09 / month must look like 2026-09, got {text!r}")
+    if year is not None and m.year != year:
+        raise ParameterError(f"月份 {m.label} 不在 {year} 年 / month {m.label} is not in {year}")
+    return m
+
+
+def district(value: Any, name: str = "district") -> str:
+    """One of the 38 districts and counties, by its full name (万州区)."""
+    names = district_list.names()
+    if not isinstance(value, str) or value not in names:
+        raise ParameterError(f"参数 {name} 应为区县全称（如 万州区）/ {name} must be a district's "
+                             f"full name, got {value!r}")
+    return value
 
 
 def project_path(value: str | Path, name: str, must_exist: bool = False) -> Path:
@@ -151,6 +180,10 @@ def _quarter(v: Any, n: str) -> Quarter:
     return parse_quarter(v)
 
 
+def _month(v: Any, n: str) -> Month:
+    return parse_reporting_month(v)
+
+
 def _later(v: Any, n: str) -> Any:
     """Checked after the others, with them (the catalogue needs the year)."""
     return v
@@ -166,6 +199,12 @@ NOTEBOOK_PARAMETERS: dict[str, dict[str, Callable[[Any, str], Any]]] = {
     "03_quarterly_bulletin": {"clean_dir": _dir(True), "results_dir": _dir(True), "out_dir": _out_dir,
                               "quarter": _quarter, "draft": lambda v, n: flag(v, n),
                               "issued_on": lambda v, n: date(v, n), "catalogue": _later},
+    "05_monthly_dispatch": {"clean_dir": _dir(True), "out_dir": _out_dir, "month": _month,
+                            "draft": lambda v, n: flag(v, n), "issued_on": lambda v, n: date(v, n),
+                            "catalogue": _later},
+    "06_district_bulletin": {"clean_dir": _dir(True), "out_dir": _out_dir, "quarter": _quarter,
+                             "district": lambda v, n: district(v, n), "draft": lambda v, n: flag(v, n),
+                             "issued_on": lambda v, n: date(v, n), "catalogue": _later},
     "04_annual_assessment": {"clean_dir": _dir(True), "out_dir": _out_dir,
                              "year": lambda v, n: year(v, n), "catalogue": _later},
     "00_start_here": {"clean_dir": _dir(True), "year": lambda v, n: year(v, n), "catalogue": _later},
@@ -200,7 +239,8 @@ def check(notebook: str, values: Mapping[str, Any]) -> types.SimpleNamespace:
         raise ParameterError(f"{notebook} 缺少参数 / missing parameter(s): {', '.join(missing)}")
     p = types.SimpleNamespace(**{name: fn(values.get(name), name) for name, fn in spec.items()})
     if "catalogue" in spec:
-        p.catalogue = catalogue_for(p.catalogue, p.year if "year" in spec else p.quarter.year)
+        period = p.quarter if "quarter" in spec else p.month if "month" in spec else None
+        p.catalogue = catalogue_for(p.catalogue, period.year if period else p.year)
     return p
 
 

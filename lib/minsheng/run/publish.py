@@ -3,7 +3,8 @@
 A run builds in reports/_tmp-<label>-<pid> and swaps the folder in when every step succeeded.
 An existing publication is never replaced silently: a run whose inputs hash the same as the
 published manifest's is skipped (unless forced); a run with changed inputs is refused unless
-`replace`, and then the previous publication is kept as reports/_superseded/<label>-<issued_on>.
+`replace` or `force` (or it is the final run of a period published as a draft), and the
+previous publication is then kept as reports/_superseded/<label>-<issued_on>.
 Folders of runs that died (their process is gone) are removed by the next run; a run that
 died in the middle of the swap gets its previous publication put back.
 """
@@ -65,20 +66,27 @@ def fingerprint(facts: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(facts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def _published(target: Path, key: str) -> Any:
+    try:
+        return json.loads((target / MANIFEST).read_text(encoding="utf-8")).get(key)
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def published_fingerprint(target: Path) -> str | None:
     """The fingerprint the publication at `target` was made from (None: none, or unreadable)."""
-    try:
-        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return manifest.get("fingerprint") if isinstance(manifest, dict) else None
+    found = _published(target, "fingerprint")
+    return found if isinstance(found, str) else None
 
 
 def published_on(target: Path) -> str:
-    try:
-        return str(json.loads((target / MANIFEST).read_text(encoding="utf-8")).get("issued_on", ""))
-    except (OSError, ValueError, AttributeError):
-        return ""
+    """The issue date of the publication at `target` ("" when unknown)."""
+    return str(_published(target, "issued_on") or "")
+
+
+def published_draft(target: Path) -> bool:
+    """Whether the publication at `target` is a 征求意见稿."""
+    return _published(target, "draft") is True
 
 
 def _superseded_name(target: Path) -> Path:

@@ -1,11 +1,14 @@
-"""The quarterly run: execute the notebooks with papermill and publish reports/<quarter>/.
+"""The runs: execute the notebooks with papermill and publish reports/<period>/ — the quarterly
+bulletin (季通报, reports/2026Q3/, with the annual assessment after a final Q4) or the monthly
+dispatch (月调度, reports/2026-09/). District bulletins fan out from a published quarter
+(run.fanout); every run ends by writing the index of publications (run.index).
 
-A quarter is published as final only when it has ended, its last month's returns have
+A period is published as final only when it has ended, its last month's returns have
 fallen due and are in the data (catalogue.periods); otherwise the run refuses in one line,
 unless `draft`, and then every output says 征求意见稿 and is computed as of the data's
-cut-off. The annual assessment runs only for a final fourth quarter.
+cut-off.
 
-Publication is atomic: everything is built in reports/_tmp-<quarter>-<pid>, then moved into
+Publication is atomic: everything is built in reports/_tmp-<period>-<pid>, then moved into
 place under a lock (run.publish). A failed step leaves the previous publication untouched,
 keeps the failed executed notebook under reports/_failed/ and ends with a one-line cause. So
 does an interrupt: SIGINT (Ctrl-C) and SIGTERM end the run with one line, remove its temporary
@@ -17,15 +20,13 @@ so `minsheng verify` can check it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 import signal
 import sys
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import minsheng.run.fastimport  # noqa: F401  (before papermill → nbformat → jsonschema)
@@ -34,29 +35,34 @@ from minsheng.catalogue.periods import (
     NO_RETURNS,
     NOT_DUE,
     NOT_ENDED,
-    Quarter,
+    Month,
+    Period,
     readiness,
     returns_due,
 )
 from minsheng.contracts import store
-from minsheng.run.manifest import TIMINGS, file_sha256, publish_data, write_manifest
-from minsheng.run.notebooks import strip_volatile
-from minsheng.run.params import check, parse_quarter, project_path
+from minsheng.report.bulletin.counts import status_counts
+from minsheng.run.index import write_index
+from minsheng.run.kernels import (
+    NotebookFailed,
+    Signals,
+    execute_notebook,
+    package_versions,
+    relative,
+)
+from minsheng.run.manifest import DATA, TIMINGS, file_sha256, publish_data, write_manifest
+from minsheng.run.params import check, parse_quarter, parse_reporting_month, project_path
 from minsheng.run.publish import (
     SUPERSEDED,
     code_version,
     fingerprint,
+    published_draft,
     published_fingerprint,
     published_on,
     remove_leftovers,
     swap_in,
     work_folder,
 )
-
-KERNEL = "python3"
-# Packages whose versions go into the manifest (they shape the figures and the documents).
-MANIFEST_PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "papermill",
-                     "weasyprint", "python-docx", "openpyxl", "python-calamine", "pandera", "cn2an")
 
 
 class RunError(RuntimeError):
@@ -70,9 +76,14 @@ class Step:
     seconds: float = 0.0
 
 
+# What each kind of period publishes, as the manifest and the index name it.
+QUARTERLY, MONTHLY, DISTRICT = "quarterly_bulletin", "monthly_dispatch", "district_bulletin"
+TITLES = {QUARTERLY: "季度通报", MONTHLY: "月度调度", DISTRICT: "区县通报"}
+
+
 @dataclass(frozen=True)
 class RunPlan:
-    quarter: Quarter
+    period: Period         # a Quarter (季通报) or a Month (月调度)
     raw_dir: Path
     reports_dir: Path
     issued_on: dt.date
@@ -81,28 +92,35 @@ class RunPlan:
     replace: bool = False  # replace an existing publication (kept under reports/_superseded/)
     force: bool = False    # publish even when nothing changed since the existing publication
     today: dt.date = dt.date(1970, 1, 1)
+    issued_given: bool = True  # False: issued_on defaulted to today (see _settle_date)
 
     @property
     def target(self) -> Path:
-        return self.reports_dir / self.quarter.label
+        return self.reports_dir / self.period.label
 
     @property
     def label(self) -> str:
-        return self.quarter.label
+        return self.period.label
+
+    @property
+    def kind(self) -> str:
+        return MONTHLY if isinstance(self.period, Month) else QUARTERLY
 
 
-def plan_run(quarter: str, raw_dir: str | Path | None = None, reports_dir: str | Path | None = None,
+def plan_run(period: str, raw_dir: str | Path | None = None, reports_dir: str | Path | None = None,
              issued_on: dt.date | None = None, catalogue: str | Path | None = None,
-             year: int | None = None, *, draft: bool = False, replace: bool = False,
-             force: bool = False, today: dt.date | None = None) -> RunPlan:
+             year: int | None = None, *, monthly: bool = False, draft: bool = False,
+             replace: bool = False, force: bool = False, today: dt.date | None = None) -> RunPlan:
     """Validate the run's parameters (the same rules as the notebooks' own) and that the
-    quarter may be published; touches nothing on disk.
+    period may be published; touches nothing on disk.
 
-    `catalogue` is a catalogue YAML inside the project (default data/targets/<year>.yaml);
-    `year`, when given, must be the quarter's (with "latest": the year's latest quarter due).
+    `period` is a quarter ("2026Q3", "latest"), or with `monthly` a month ("2026-09",
+    "latest"). `catalogue` is a catalogue YAML inside the project (default
+    data/targets/<year>.yaml); `year`, when given, must be the period's (with "latest": the
+    year's latest period due).
     """
     today = today or dt.date.today()
-    q = parse_quarter(quarter, today=today, year=year)
+    q = (parse_reporting_month if monthly else parse_quarter)(period, today=today, year=year)
     if not draft:
         refuse_unless_ready(q, today)
     raw = raw_dir if raw_dir is not None else config.SAMPLE_RAW
@@ -118,14 +136,15 @@ def plan_run(quarter: str, raw_dir: str | Path | None = None, reports_dir: str |
     if reports_path.is_relative_to(raw_path):
         raise RunError(f"发布目录不能在原始数据目录内 / reports folder inside the raw folder: {reports}")
     return RunPlan(q, raw_path, reports_path, issued_on or today, checked.catalogue.path.resolve(),
-                   draft=draft, replace=replace, force=force, today=today)
+                   draft=draft, replace=replace, force=force, today=today,
+                   issued_given=issued_on is not None)
 
 
 def due_day() -> int:
     return int(config.settings()["cleaning"]["due_day"])
 
 
-def refuse_unless_ready(q: Quarter, today: dt.date, months_with_returns: set[int] | None = None
+def refuse_unless_ready(q: Period, today: dt.date, months_with_returns: set[int] | None = None
                         ) -> None:
     """RunError, in one line, when `q` may not be published as final on `today`."""
     reason = readiness(q, today, due_day(), months_with_returns)
@@ -141,14 +160,19 @@ def refuse_unless_ready(q: Quarter, today: dt.date, months_with_returns: set[int
 
 
 def steps(plan: RunPlan, work: Path) -> list[Step]:
-    """The notebooks to execute, in order, building into `work` (a final Q4 adds 年度考核)."""
-    q, clean, out = plan.quarter, relative(work / "clean"), relative(work / "out")
+    """The notebooks to execute, in order, building into `work`: cleaning, then the month's
+    dispatch, or the quarter's attainment and bulletin (a final Q4 adds 年度考核)."""
+    q, clean, out = plan.period, relative(work / "clean"), relative(work / "out")
     results = relative(work / "results")
     # Every step names the catalogue it reads, so the executed notebooks and the manifest say it.
     common = {"clean_dir": clean, "out_dir": out, "catalogue": relative(plan.catalogue)}
+    cleaning = Step("01_clean_progress", {"raw_dir": relative(plan.raw_dir), "out_dir": clean,
+                                          "year": q.year, "catalogue": common["catalogue"]})
+    if isinstance(q, Month):
+        return [cleaning, Step("05_monthly_dispatch", {
+            **common, "month": q.label, "draft": plan.draft, "issued_on": plan.issued_on.isoformat()})]
     listed = [
-        Step("01_clean_progress", {"raw_dir": relative(plan.raw_dir), "out_dir": clean,
-                                   "year": q.year, "catalogue": common["catalogue"]}),
+        cleaning,
         Step("02_attainment", {**common, "results_dir": results, "quarter": q.label,
                                "draft": plan.draft}),
         Step("03_quarterly_bulletin", {**common, "results_dir": results, "quarter": q.label,
@@ -157,67 +181,6 @@ def steps(plan: RunPlan, work: Path) -> list[Step]:
     if q.quarter == 4 and not plan.draft:   # a year is assessed only once it is complete
         listed.append(Step("04_annual_assessment", {**common, "year": q.year}))
     return listed
-
-
-def relative(path: Path) -> str:
-    """Project-relative posix path: executed notebooks must not carry machine paths."""
-    path = Path(path)
-    if path.is_absolute():
-        path = path.resolve().relative_to(config.ROOT)
-    return path.as_posix()
-
-
-def _versions() -> dict[str, str]:
-    out = {"python": sys.version.split()[0]}
-    for name in MANIFEST_PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
-class _Signals:
-    """SIGINT and SIGTERM raise KeyboardInterrupt in the main thread, except while `critical`."""
-
-    def __init__(self) -> None:
-        self.critical = False
-        self.received: int | None = None
-        self.previous: dict[int, object] = {}
-
-    def _handler(self, signum, frame) -> None:
-        self.received = signum
-        if not self.critical:
-            raise KeyboardInterrupt
-
-    @contextmanager
-    def installed(self):
-        if threading.current_thread() is not threading.main_thread():
-            yield self  # handlers can only be set from the main thread
-            return
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            self.previous[sig] = signal.signal(sig, self._handler)
-        try:
-            yield self
-        finally:
-            for sig, handler in self.previous.items():
-                signal.signal(sig, handler)
-
-
-def _kernel_manager(log: Path) -> type:
-    """A kernel manager whose kernels write stdout and stderr to `log`, not to the terminal (a
-    kernel shut down mid-reply prints a ZMQError traceback)."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class LoggedKernelManager(AsyncKernelManager):
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            with open(log, "ab") as sink:  # the kernel process keeps its own copy
-                kw.update(stdout=sink, stderr=sink)
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
-
-    return LoggedKernelManager
-
-
 
 
 @dataclass(frozen=True)
@@ -231,7 +194,7 @@ class Outcome:
 
 def execute(plan: RunPlan, progress: bool = True) -> Outcome:
     """Run the plan's notebooks and publish (or skip an unchanged publication)."""
-    with _Signals().installed() as signals:
+    with Signals().installed() as signals:
         try:
             return _execute(plan, progress, signals)
         except KeyboardInterrupt:
@@ -254,13 +217,31 @@ def input_facts(plan: RunPlan) -> dict:
     }
 
 
+def _settle_date(plan: RunPlan) -> RunPlan:
+    """A run given no date that would not replace anything keeps the published one's date, so
+    that the same inputs on another day are the same publication (skipped, not refused)."""
+    if plan.issued_given or plan.replace or plan.force or not plan.target.exists() \
+            or _supersedes_draft(plan):
+        return plan
+    try:
+        return dataclasses.replace(plan, issued_on=dt.date.fromisoformat(published_on(plan.target)))
+    except ValueError:
+        return plan
+
+
+def _supersedes_draft(plan: RunPlan) -> bool:
+    """A final run of a period published only as a draft replaces the draft (kept)."""
+    return not plan.draft and plan.target.exists() and published_draft(plan.target)
+
+
 def _existing(plan: RunPlan, print_id: str) -> Outcome | None:
-    """Skip a publication made from the same inputs; refuse to replace one made from others."""
+    """Skip a publication made from the same inputs; refuse to replace one made from others,
+    unless told to or it is a draft the final publication replaces."""
     if not plan.target.exists():
         return None
     if published_fingerprint(plan.target) == print_id and not plan.force:
         return Outcome(plan.target, skipped=True)
-    if not (plan.replace or plan.force):
+    if not (plan.replace or plan.force or _supersedes_draft(plan)):
         raise RunError(f"{relative(plan.target)} 已发布（{published_on(plan.target) or '日期不详'}）；"
                        f"重新发布请加 --replace（原发布件另存于 {relative(plan.reports_dir / SUPERSEDED)}/）"
                        " / already "
@@ -268,8 +249,7 @@ def _existing(plan: RunPlan, print_id: str) -> Outcome | None:
     return None
 
 
-def _execute(plan: RunPlan, progress: bool, signals: _Signals) -> Outcome:
-    import papermill as pm
+def _execute(plan: RunPlan, progress: bool, signals: Signals) -> Outcome:
     from filelock import FileLock, Timeout
     from tqdm import tqdm
 
@@ -278,62 +258,63 @@ def _execute(plan: RunPlan, progress: bool, signals: _Signals) -> Outcome:
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        raise RunError(f"{plan.label} 正在由另一进程生成 / another run of this quarter "
+        raise RunError(f"{plan.label} 正在由另一进程生成 / another run of this period "
                        "is in progress") from None
     tmp = work_folder(plan.reports_dir, plan.label)
     try:
         remove_leftovers(plan.reports_dir)
+        plan = _settle_date(plan)
         facts = input_facts(plan)
         print_id = fingerprint(facts)
         existing = _existing(plan, print_id)
         if existing is not None:
+            write_index(plan.reports_dir)
             return existing
         shutil.rmtree(tmp, ignore_errors=True)
         out, executed_dir = tmp / "out", tmp / "out" / "executed"
         executed_dir.mkdir(parents=True)
         todo = steps(plan, tmp)
-        kernels = _kernel_manager(tmp / "kernel.log")
         started = time.perf_counter()
-        bar = tqdm(todo, desc=f"通报 {plan.label}", unit="步", disable=not progress,
+        bar = tqdm(todo, desc=f"{TITLES[plan.kind]} {plan.label}", unit="步", disable=not progress,
                    file=sys.stderr)
         for step in bar:
             bar.set_postfix_str(step.notebook)
-            _run_step(pm, plan, step, executed_dir, kernels)
+            _run_step(plan, step, executed_dir, tmp / "kernel.log")
             if step.notebook == "01_clean_progress" and not plan.draft:
                 _refuse_without_returns(plan, tmp / "clean")
         publish_data(tmp / "clean", plan.catalogue, out)
         write_manifest(out, _manifest_facts(plan, todo, tmp, facts, print_id,
                                             time.perf_counter() - started))
         signals.critical = True  # the swap runs to its end; a signal now changes nothing
-        keep = swap_in(out, plan.target, keep_previous=plan.replace)
+        keep = swap_in(out, plan.target, keep_previous=True)
+        write_index(plan.reports_dir)
         return Outcome(plan.target, superseded=keep)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         lock.release()
 
 
-def _run_step(pm, plan: RunPlan, step: Step, executed_dir: Path, kernels: type) -> None:
-    executed = executed_dir / f"{step.notebook}.ipynb"
-    t0 = time.perf_counter()
+def published_names(tmp: Path) -> dict[str, str]:
+    """The run's folders as the publication names them: its data/, itself, and the step
+    results it does not carry."""
+    return {relative(tmp / "clean"): DATA, relative(tmp / "out"): ".",
+            relative(tmp / "results"): "（运行中间结果，不发布）"}
+
+
+def _run_step(plan: RunPlan, step: Step, executed_dir: Path, log: Path) -> None:
+    tmp = executed_dir.parent.parent
     try:
-        pm.execute_notebook(str(config.NOTEBOOKS / f"{step.notebook}.ipynb"), str(executed),
-                            parameters=step.parameters, kernel_name=KERNEL,
-                            progress_bar=False, cwd=str(config.ROOT),
-                            kernel_manager_class=kernels)
-    except pm.PapermillExecutionError as exc:
-        failed = plan.reports_dir / "_failed"
-        failed.mkdir(exist_ok=True)
-        kept = failed / f"{plan.label}-{step.notebook}.ipynb"
-        shutil.copyfile(executed, kept)
-        raise RunError(f"{step.notebook} 失败 / failed: {exc.ename}: {exc.evalue} "
-                       f"(see {relative(kept)})") from None
-    step.seconds = time.perf_counter() - t0
-    strip_volatile(executed)
+        step.seconds = execute_notebook(
+            step.notebook, executed_dir / f"{step.notebook}.ipynb", step.parameters, log,
+            failed_as=plan.reports_dir / "_failed" / f"{plan.label}-{step.notebook}.ipynb",
+            renamed=published_names(tmp))
+    except NotebookFailed as exc:
+        raise RunError(str(exc)) from None
 
 
 def _refuse_without_returns(plan: RunPlan, clean: Path) -> None:
-    """After cleaning: a final quarter needs returns for its last month in the data."""
-    q = plan.quarter
+    """After cleaning: a final period needs returns for its last month in the data."""
+    q = plan.period
     months = {s.month_no for s in store.read_quality(clean).submissions.by_unit
               if s.year_no == q.year and s.status != "missing"}
     refuse_unless_ready(q, plan.today, months)
@@ -342,17 +323,34 @@ def _refuse_without_returns(plan: RunPlan, clean: Path) -> None:
 def _manifest_facts(plan: RunPlan, done: list[Step], tmp: Path, facts: dict, print_id: str,
                     total: float) -> dict:
     quality = store.read_quality(tmp / "clean")
-    table = store.read_results(tmp / "results", ("table",))["table"]
+    table = _table(plan, tmp)
     # Parameters as the publication knows its folders: its data/ and itself.
-    where = {relative(tmp / "clean"): "data", relative(tmp / "out"): "."}
+    where = published_names(tmp)
     params = {s.notebook: {k: where.get(v, v) for k, v in s.parameters.items() if k != "results_dir"}
               for s in done}
     return {
-        **facts, "fingerprint": print_id, "kind": "quarterly_bulletin",
-        "month": int(table["month"].iloc[0]) if len(table) else plan.quarter.end_month,
+        **facts, "fingerprint": print_id, "kind": plan.kind,
+        "month": int(table["month"].iloc[0]) if len(table) else plan.period.end_month,
+        "status_counts": status_counts(table["status"]),
         "raw_dir": relative(plan.raw_dir), "parameters": params,
         "rows": {k: getattr(quality, k) for k in ("rows_in", "rows_clean", "rows_quarantined",
                                                   "rows_duplicate", "files_read")},
-        "packages": _versions(),
+        "packages": package_versions(),
         TIMINGS: {**{s.notebook: round(s.seconds, 2) for s in done}, "total": round(total, 2)},
     }
+
+
+def _table(plan: RunPlan, tmp: Path):
+    """The indicator table the publication is as of: the quarter's, as 02_attainment stored it;
+    the month's, computed again from the cleaned ledger (a draft: as of the data's cut-off)."""
+    if plan.kind == QUARTERLY:
+        return store.read_results(tmp / "results", ("table",))["table"]
+    from minsheng.catalogue import load_catalogue
+    from minsheng.report.bulletin.data import data_cutoff
+    from minsheng.rules.attainment import table_at
+
+    ledger = store.read_ledger(tmp / "clean")
+    q = plan.period
+    month = data_cutoff(ledger, q.year, q.end_month) if plan.draft else q.end_month
+    return table_at(load_catalogue(path=plan.catalogue), ledger, q.year, month)
+

@@ -14,6 +14,7 @@ from minsheng.report.format import fmt_count
 from minsheng.report.labels import label, labels
 from minsheng.rules import rollup
 from minsheng.rules.status import MEETING_SCHEDULE, STATUSES
+from minsheng.rules.texts import TASK_STATUSES
 
 CAP = rollup.CAP
 
@@ -28,19 +29,25 @@ def status_counts(statuses: pd.Series) -> dict[str, int]:
     return {s: int(vc.get(s, 0)) for s in STATUSES}
 
 
-def counts_phrase(counts: Mapping[str, int]) -> str:
-    """已完成1项、达到序时进度2项、… in the order of STATUSES, leaving out those with none."""
-    return "、".join(f"{status_label(s)}{fmt_count(counts[s])}项" for s in STATUSES if counts[s])
+def task_counts(statuses: pd.Series) -> dict[str, int]:
+    """Tasks per task status code (rules.texts.TASK_STATUSES), every one present."""
+    vc = statuses.astype(str).value_counts()
+    return {s: int(vc.get(s, 0)) for s in TASK_STATUSES}
 
 
-def parse_counts(text: str) -> dict[str, int]:
-    """The status counts a `counts_phrase` printed, read back from `text` (0 when absent)."""
-    names = labels("status")
+def counts_phrase(counts: Mapping[str, int], group: str = "status") -> str:
+    """已完成1项、达到序时进度2项、… in the counts' order, leaving out those with none."""
+    return "、".join(f"{label(group, s)}{fmt_count(n)}项" for s, n in counts.items() if n)
+
+
+def parse_counts(text: str, group: str = "status") -> dict[str, int]:
+    """The counts a `counts_phrase` printed, read back from `text` (0 when absent)."""
+    names = labels(group)
     # Longest labels first, so that a label containing another is matched whole.
-    alternation = "|".join(re.escape(names[s]) for s in sorted(STATUSES, key=lambda s: -len(names[s])))
+    alternation = "|".join(re.escape(v) for v in sorted(names.values(), key=len, reverse=True))
     found = {lab: int(n) for lab, n in re.findall(rf"({alternation})(\d+)项", text)}
     by_label = {v: k for k, v in names.items()}
-    out = dict.fromkeys(STATUSES, 0)
+    out = dict.fromkeys(names, 0)
     out.update({by_label[lab]: n for lab, n in found.items()})
     return out
 

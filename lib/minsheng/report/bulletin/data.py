@@ -21,7 +21,7 @@ from minsheng.contracts.checks import QUARANTINE_COLUMNS
 from minsheng.contracts.quality import QualityReport
 from minsheng.rules import rollup
 from minsheng.rules.attainment import table_at
-from minsheng.rules.texts import latest_texts
+from minsheng.rules.texts import latest_texts, task_progress
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,11 +40,12 @@ class BulletinData:
     district_detail: pd.DataFrame          # rollup.district_detail
     district_rank: pd.DataFrame            # rollup.by_district
     texts: pd.DataFrame                    # rules.texts.latest_texts: who wrote what
+    tasks: pd.DataFrame                    # rules.texts.task_progress: the tasks without a figure
     quality: QualityReport                 # the cleaner's quality report
     quarantine: pd.DataFrame               # quarantined rows (QUARANTINE_COLUMNS)
 
     COMPUTED: ClassVar[tuple[str, ...]] = ("table", "previous_table", "items", "units",
-                                           "district_detail", "district_rank", "texts")
+                                           "district_detail", "district_rank", "texts", "tasks")
 
     @property
     def period(self) -> Quarter:
@@ -102,11 +103,12 @@ def assemble(catalogue: Catalogue, ledger: pd.DataFrame, year: int, quarter: int
     previous_table = table_at(catalogue, ledger, year, previous.end_month) if previous else None
     expected = table.set_index("indicator_id")["expected"]
     detail = rollup.district_detail(catalogue.indicators, ledger, year, month, expected)
+    texts = latest_texts(ledger, year, month)
     return BulletinData(
         catalogue=catalogue, year=year, quarter=quarter, month=month, draft=draft,
         table=table, previous_table=previous_table,
         items=rollup.by_item(table), units=rollup.by_unit(table),
         district_detail=detail, district_rank=rollup.by_district(detail),
-        texts=latest_texts(ledger, year, month),
+        texts=texts, tasks=task_progress(catalogue.tasks, texts),
         quality=quality, quarantine=_quarantine_rows(quarantine),
     )

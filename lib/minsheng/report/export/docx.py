@@ -219,6 +219,8 @@ class _Writer:
         for col, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
             col.set(qn("w:w"), str(w))     # WPS sizes columns by w:gridCol
         n = len(t.rows)
+        # by id: assigning the style object makes python-docx scan every style, cell by cell
+        text_style = self.d.styles[STYLE_NAMES["TableText"]].style_id
         for i, row in enumerate(table.rows):
             trpr = row._tr.get_or_add_trPr()
             trpr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
@@ -240,7 +242,7 @@ class _Writer:
                                           f'w:fill="{fill}"/>'))
                 tcpr.append(parse_xml(f'<w:vAlign {nsdecls("w")} w:val="center"/>'))
                 p = cell.paragraphs[0]
-                p.style = self.d.styles[STYLE_NAMES["TableText"]]
+                p._p.style = text_style
                 jc = "center" if i == 0 else ("right" if j in t.numeric else "left")
                 _ppr(p, ("<w:keepNext/>" if keep and i < n else "") + f'<w:jc w:val="{jc}"/>')
                 _text_run(p, text, self.names["hei" if i == 0 else "body"], lay.size_pt)

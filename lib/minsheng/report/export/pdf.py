@@ -17,6 +17,7 @@ from pathlib import Path
 
 from minsheng.report import fonts
 from minsheng.report.document import Document
+from minsheng.report.export.collector import collector_paused
 from minsheng.report.export.layout import LINE_PITCH_PT, TEXT_HEIGHT_MM, pt
 from minsheng.report.export.webpage import TEMPLATES, render
 
@@ -110,7 +111,8 @@ def layout(doc: Document):
 
 def pdf_bytes(doc: Document) -> bytes:
     """The document as A4 PDF (GB/T 9704 layout, stand-in fonts subset and embedded)."""
-    return layout(doc).write_pdf(pdf_tags=True)
+    with collector_paused():   # layout allocates in bursts that full collections only slow
+        return layout(doc).write_pdf(pdf_tags=True)
 
 
 def write_pdf(doc: Document, path: str | Path) -> Path:

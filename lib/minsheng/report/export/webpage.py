@@ -201,6 +201,11 @@ def keep_codes(text: str) -> Markup:
     return Markup("").join(out)
 
 
+def environment():
+    """The templates' Jinja2 environment (autoescape on, undefined names an error)."""
+    return _env()
+
+
 @cache
 def _env():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined

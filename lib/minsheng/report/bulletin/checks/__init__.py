@@ -25,11 +25,12 @@ class ArithmeticCheckError(ValueError):
 
 def check_arithmetic(bulletin: Bulletin) -> list[str]:
     """Every problem with the printed figures (empty list = all add up)."""
-    return [*overview.check_counts(bulletin), *overview.check_headline(bulletin),
+    return [*overview.check_counts(bulletin), *overview.check_tasks(bulletin),
+            *overview.check_headline(bulletin),
             *overview.check_changes(bulletin), *overview.check_schedules(bulletin),
-            *lists.check_named(bulletin), *lists.check_meeting(bulletin),
+            *lists.check_named(bulletin), *lists.check_idle_tasks(bulletin), *lists.check_meeting(bulletin),
             *lists.check_lagging(bulletin), *lists.check_at_risk(bulletin),
-            *districts.check_district_rank(bulletin),
+            *districts.check_district_rank(bulletin), *districts.check_district_groups(bulletin),
             *attachments.check_attachments(bulletin)]
 
 

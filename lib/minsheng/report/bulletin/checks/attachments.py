@@ -1,5 +1,6 @@
 """Checks of the attachments: 附件1 and 附件2 together hold every reported indicator once,
-each by its status; every printed 完成率, 序时进度 and gap recomputes; 附件3 lists all."""
+each by its status; every printed 完成率, 序时进度 and gap recomputes; 附件3 lists every
+indicator and task, each task with its judgement."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from minsheng.report.bulletin.checks.printed import (
 from minsheng.report.bulletin.counts import status_label
 from minsheng.report.bulletin.model import Bulletin
 from minsheng.report.document import Table
+from minsheng.report.labels import label
 from minsheng.rules.status import BEHIND_SCHEDULE, MEETING_SCHEDULE
 
 LISTS = {"attachment_behind": BEHIND_SCHEDULE, "attachment_meeting": MEETING_SCHEDULE}
@@ -34,11 +36,18 @@ def check_attachments(bulletin: Bulletin) -> list[str]:
                 problems += _row(tab, key, row, by_id.loc[key])
     for tab in bulletin.blocks("attachment_progress"):
         if isinstance(tab, Table):
-            if sorted(tab.keys) != sorted(t["indicator_id"]):
-                problems.append(f"进展情况表: 列出{len(tab.keys)}项，指标表有{len(t)}项")
-            ia = tab.columns.index("完成率")
+            tasks = bulletin.data.tasks.set_index("task_id")
+            if sorted(tab.keys) != sorted([*t["indicator_id"], *tasks.index]):
+                problems.append(f"进展情况表: 列出{len(tab.keys)}项，指标表有{len(t)}项指标、"
+                                f"{len(tasks)}项工作任务")
+            ia, ir = tab.columns.index("完成率"), tab.columns.index("备注")
             for key, row in zip(tab.keys, tab.rows, strict=True):
-                problems += attainment_problems(f"进展情况表 {key}", row[ia], by_id.loc[key])
+                if key in tasks.index:
+                    word = label("task", tasks.loc[key, "status"])
+                    if not row[ir].startswith(word):
+                        problems.append(f"进展情况表 {key}: 备注印为{row[ir]}，应为{word}")
+                elif key in by_id.index:
+                    problems += attainment_problems(f"进展情况表 {key}", row[ia], by_id.loc[key])
     return problems
 
 

@@ -4,15 +4,17 @@ attainment, mean 序时进度, gap and status recomputed from the district detai
 from __future__ import annotations
 
 import math
+import re
 
 from minsheng.config import settings
 from minsheng.report.bulletin.checks.printed import TOL_DIFF, TOL_PCT, num, pct
 from minsheng.report.bulletin.counts import status_label
 from minsheng.report.bulletin.model import Bulletin
-from minsheng.report.document import Table
+from minsheng.report.document import Paragraph, Table
 
 
-def _status_of(gap: float) -> str:
+def status_of_gap(gap: float) -> str:
+    """The status of a gap in points, recomputed here from the thresholds (not rules.status)."""
     th = settings()["status"]
     if gap >= 0:
         return "on_schedule"
@@ -48,10 +50,32 @@ def check_district_rank(bulletin: Bulletin) -> list[str]:
                 problems.append(f"{district}: 平均序时进度印为{row[4]}，应为{exp:.2f}%")
             if got_gap is None or abs(got_gap - (att - exp)) > TOL_DIFF:
                 problems.append(f"{district}: 差距印为{row[5]}，应为{att - exp:.2f}")
-            elif row[6] != status_label(_status_of(round(att - exp, 9))):
+            elif row[6] != status_label(status_of_gap(round(att - exp, 9))):
                 problems.append(f"{district}: 状态印为{row[6]}，按差距{att - exp:.1f}应为"
-                                f"{status_label(_status_of(round(att - exp, 9)))}")
+                                f"{status_label(status_of_gap(round(att - exp, 9)))}")
             gaps.append(got_gap if got_gap is not None else -math.inf)
         if any(b > a for a, b in zip(gaps, gaps[1:], strict=False)):
             problems.append("区县排名与差距的顺序不一致")
+    return problems
+
+
+def check_district_groups(bulletin: Bulletin) -> list[str]:
+    """The districts named by status are exactly the rank table's, each group that is neither
+    empty nor every district, with its count."""
+    tables = [t for t in bulletin.blocks("district_rank") if isinstance(t, Table)]
+    if not tables:
+        return []
+    tab = tables[0]
+    want: dict[str, list[str]] = {}
+    for district, row in zip(tab.keys, tab.rows, strict=True):
+        want.setdefault(row[6], []).append(district)
+    want = {lab: who for lab, who in want.items() if len(who) < len(tab.keys)}
+    text = " ".join(p.text for p in bulletin.blocks("district_groups") if isinstance(p, Paragraph))
+    got = {lab: (int(n), names.split("、"))
+           for lab, n, names in re.findall(r"(?:，|；)([^，；：]+?)的(\d+)个：([^；。]+)", text)}
+    problems = []
+    for lab, who in want.items():
+        if got.get(lab) != (len(who), who):
+            problems.append(f"区县情况: {lab}的区县应为{len(who)}个（{'、'.join(who)}），印为{got.get(lab)}")
+    problems += [f"区县情况: 印有{lab}的区县，排名表中没有或为全部区县" for lab in got if lab not in want]
     return problems

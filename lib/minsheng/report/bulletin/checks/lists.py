@@ -33,6 +33,18 @@ def check_named(bulletin: Bulletin) -> list[str]:
     return problems
 
 
+def check_idle_tasks(bulletin: Bulletin) -> list[str]:
+    """The tasks named as not begun or not reported are exactly those so judged."""
+    tasks = bulletin.data.tasks
+    want = sorted(tasks.loc[tasks["status"] != "started", "task_id"])
+    paragraphs = [p for p in bulletin.blocks("tasks_idle") if isinstance(p, Paragraph)]
+    got = sorted(paragraphs[0].key.split(",")) if paragraphs else []
+    m = re.search(r"(\d+)项工作任务", paragraphs[0].text) if paragraphs else None
+    if got != want or (want and (not m or int(m.group(1)) != len(want))):
+        return [f"存在问题: 未开展或未报送的工作任务列出{got}，应为{want}"]
+    return []
+
+
 def check_meeting(bulletin: Bulletin) -> list[str]:
     """Items and lead units named as all at schedule are exactly those."""
     t = bulletin.data.table

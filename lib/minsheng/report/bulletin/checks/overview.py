@@ -6,7 +6,13 @@ from __future__ import annotations
 import re
 
 from minsheng.report.bulletin.checks.printed import TOL_PCT, one_paragraph
-from minsheng.report.bulletin.counts import capped_mean, parse_counts, status_counts, status_label
+from minsheng.report.bulletin.counts import (
+    capped_mean,
+    parse_counts,
+    status_counts,
+    status_label,
+    task_counts,
+)
 from minsheng.report.bulletin.model import Bulletin
 from minsheng.report.bulletin.sections.overview import CHANGES
 from minsheng.report.format import clean_text
@@ -37,6 +43,24 @@ def check_counts(bulletin: Bulletin) -> list[str]:
         text_only = int(((t["status"] == "no_data") & t["progress_text"].map(clean_text).notna()).sum())
         if int(m.group(1)) != text_only:
             problems.append(f"总体情况: 仅报送文字进展印为{m.group(1)}项，应为{text_only}项")
+    return problems
+
+
+def check_tasks(bulletin: Bulletin) -> list[str]:
+    """The task counts add up to the catalogue's tasks and match their judgements."""
+    tasks, problems = bulletin.data.tasks, []
+    found = list(bulletin.blocks("task_counts"))
+    if not len(tasks):
+        return ["总体情况: 无工作任务却印有工作任务数"] if found else []
+    p = one_paragraph(bulletin, "task_counts", problems)
+    if p is None:
+        return problems
+    m = re.search(r"另有(\d+)项工作任务", p.text)
+    if not m or int(m.group(1)) != len(tasks):
+        problems.append(f"总体情况: 工作任务数印为{m.group(1) if m else '（无）'}项，目标清单有{len(tasks)}项")
+    printed = parse_counts(p.text.split("跟踪", 1)[-1], "task")
+    if printed != task_counts(tasks["status"]):
+        problems.append(f"总体情况: 工作任务各类印为{printed}，按报送文字应为{task_counts(tasks['status'])}")
     return problems
 
 

@@ -1,7 +1,10 @@
 """The attachments: 附件1 滞后指标清单 (every indicator behind schedule), 附件2 达到序时进度
-及提前完成指标清单, 附件3 进展情况表 (the public progress table, texts attributed)."""
+及提前完成指标清单, 附件3 进展情况表 (the public progress table, texts attributed, the tasks without a figure
+after each item's indicators)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -10,6 +13,7 @@ from minsheng.report.bulletin.counts import status_label
 from minsheng.report.bulletin.data import BulletinData
 from minsheng.report.document import Attachment, Paragraph, Table
 from minsheng.report.format import clean_text, fmt_count, fmt_percent, fmt_points
+from minsheng.report.labels import label
 from minsheng.report.text import (
     attainment_text,
     indicator_name,
@@ -61,19 +65,38 @@ def progress_text(data: BulletinData, indicator_id: str) -> str:
     """What the units wrote: the lead unit's city-wide text, then the districts' texts, each
     headed by the districts that wrote it ("万州区、涪陵区：已完成年度任务")."""
     mine = data.texts[data.texts["indicator_id"] == indicator_id]
-    parts = []
-    city = mine[mine["district"] == CITYWIDE]["progress_text"].map(clean_text).dropna()
-    if len(city):
-        parts.append(city.iloc[0])
-    districts = mine[mine["district"] != CITYWIDE].assign(
-        text=lambda f: f["progress_text"].map(clean_text)).dropna(subset=["text"])
-    groups = list(districts.groupby("text", sort=False)["district"].agg(list).items())
-    for text, who in groups[:TEXT_GROUPS_SHOWN]:
+    return _attributed(zip(mine["district"], mine["progress_text"], strict=True))
+
+
+def progress_texts(data: BulletinData) -> dict[str, str]:
+    """`progress_text` of every indicator and task that has texts, in one pass over them."""
+    t = data.texts
+    by_id: dict[str, list[tuple[str, object]]] = {}
+    for key, district, text in zip(t["indicator_id"], t["district"], t["progress_text"], strict=True):
+        by_id.setdefault(key, []).append((district, text))
+    return {key: _attributed(rows) for key, rows in by_id.items()}
+
+
+def _attributed(rows: Iterable[tuple[str, object]]) -> str:
+    """`progress_text` from one indicator's (district, text) rows, in the texts' order."""
+    city: list[str] = []
+    groups: dict[str, list[str]] = {}   # text → the districts that wrote it, in order
+    for district, raw in rows:
+        text = clean_text(raw)
+        if text is None:
+            continue
+        if district == CITYWIDE:
+            city.append(text)
+        else:
+            groups.setdefault(text, []).append(district)
+    parts = city[:1]
+    shown = list(groups.items())
+    for text, who in shown[:TEXT_GROUPS_SHOWN]:
         parts.append(f"{'、'.join(who)}：{text}")
-    rest = sum(len(who) for _, who in groups[TEXT_GROUPS_SHOWN:])
+    rest = sum(len(who) for _, who in shown[TEXT_GROUPS_SHOWN:])
     if rest:
         parts.append(f"另有{fmt_count(rest)}个区县报送了进展情况")
-    return "；".join(parts) if parts else ""
+    return "；".join(parts)
 
 
 def _remark(data: BulletinData, r: dict) -> str:
@@ -92,16 +115,31 @@ def _remark(data: BulletinData, r: dict) -> str:
 
 
 def _progress_table(data: BulletinData) -> Table:
+    """One row per indicator, then per task of each item, the item's name and units once."""
     rows, keys = [], []
-    for _, item in data.table.groupby("item_no", sort=True):
-        for k, r in enumerate(item.to_dict("records")):
+    texts = progress_texts(data)
+    tasks = data.tasks.groupby("item_no")
+    units = data.table.drop_duplicates("item_no").set_index("item_no")["responsible_units"]
+    for item_no, item in data.table.groupby("item_no", sort=True):
+        lines = [(r["indicator_id"], f"{indicator_name(r)}：{target_text(r)}",
+                  texts.get(r["indicator_id"], ""), value_text(r, data.month),
+                  attainment_text(r), _remark(data, r)) for r in item.to_dict("records")]
+        if item_no in tasks.groups:
+            lines += [(r["task_id"], f"工作任务：{r['source']}", texts.get(r["task_id"], ""),
+                       "—", "—", _task_remark(data, r))
+                      for r in tasks.get_group(item_no).to_dict("records")]
+        for k, (key, target, text, value, attainment, remark) in enumerate(lines):
             first = k == 0
-            rows.append((fmt_count(r["item_no"]) if first else "",
-                         r["item_name"] if first else "",
-                         f"{indicator_name(r)}：{target_text(r)}",
-                         r["responsible_units"] if first else "",
-                         progress_text(data, r["indicator_id"]),
-                         value_text(r, data.month), attainment_text(r), _remark(data, r)))
-            keys.append(r["indicator_id"])
+            rows.append((fmt_count(item_no) if first else "",
+                         item["item_name"].iloc[0] if first else "",
+                         target, units[item_no] if first else "", text, value, attainment, remark))
+            keys.append(key)
     return Table(PROGRESS_COLUMNS, tuple(rows), keys=tuple(keys), numeric=(0, 6),
                  role="attachment_progress")
+
+
+def _task_remark(data: BulletinData, r: dict) -> str:
+    notes = [label("task", r["status"]), "不计算完成率"]
+    if pd.notna(r["month"]) and int(r["month"]) < data.month:
+        notes.append(f"采用{int(r['month'])}月进展情况")
+    return "；".join(notes)

@@ -12,6 +12,7 @@ from minsheng.report.bulletin.data import BulletinData
 from minsheng.report.bulletin.sections.numbering import Numbering
 from minsheng.report.document import Block, Paragraph, Section, Table
 from minsheng.report.format import fmt_count, fmt_percent, fmt_points
+from minsheng.rules.status import STATUSES
 
 RANK_COLUMNS = ("排名", "区县", "排名指标数", "平均完成率", "平均序时进度", "差距（百分点）", "状态")
 
@@ -61,7 +62,7 @@ def _far_behind(ranked: pd.DataFrame) -> Paragraph | None:
     """Districts by status of their capped gap, naming each group that is neither empty nor
     every district (a sentence true of all tells the reader nothing)."""
     parts = []
-    for status in ("on_schedule", "severely_lagging", "lagging"):
+    for status in STATUSES:
         group = ranked[ranked["status"].astype(str) == status]
         if 0 < len(group) < len(ranked):
             parts.append(f"{status_label(status)}的{fmt_count(len(group))}个：{'、'.join(group['district'])}")

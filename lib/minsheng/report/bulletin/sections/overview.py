@@ -1,4 +1,4 @@
-"""一、总体情况: the counts by status, the headline (at or above schedule, and nothing else),
+"""一、总体情况: the counts by status, the tasks without a figure, the headline (at or above schedule, and nothing else),
 the changes since the last bulletin, the definitions used, and the status chart."""
 
 from __future__ import annotations
@@ -10,7 +10,13 @@ import pandas as pd
 from minsheng.catalogue.kinds import SCHEDULED_KINDS
 from minsheng.config import settings
 from minsheng.report import charts as ch
-from minsheng.report.bulletin.counts import capped_mean, counts_phrase, listed, status_counts
+from minsheng.report.bulletin.counts import (
+    capped_mean,
+    counts_phrase,
+    listed,
+    status_counts,
+    task_counts,
+)
 from minsheng.report.bulletin.data import BulletinData
 from minsheng.report.bulletin.sections.numbering import Numbering
 from minsheng.report.document import Block, Paragraph, Section
@@ -25,6 +31,8 @@ def overview_section(data: BulletinData, numbering: Numbering) -> Section:
                             lambda: ch.status_overview(data.items))
     counts = status_counts(data.table["status"])
     blocks: list[Block] = [_counts(data, counts), _headline(data, counts)]
+    if len(data.tasks):
+        blocks.insert(1, _tasks(data))
     changes = _changes(data)
     if changes is not None:
         blocks.append(changes)
@@ -41,6 +49,13 @@ def _counts(data: BulletinData, counts: dict[str, int]) -> Paragraph:
     return Paragraph(
         f"截至{data.month}月底，{t['item_no'].nunique()}件重点民生实事共{fmt_count(len(t))}项指标，"
         f"{counts_phrase(counts)}{note}。", role="overall_counts")
+
+
+def _tasks(data: BulletinData) -> Paragraph:
+    counts = task_counts(data.tasks["status"])
+    return Paragraph(
+        f"另有{fmt_count(len(data.tasks))}项工作任务不设量化指标，按牵头单位报送的文字进展跟踪，"
+        f"{counts_phrase(counts, 'task')}。", role="task_counts")
 
 
 def _headline(data: BulletinData, counts: dict[str, int]) -> Paragraph:

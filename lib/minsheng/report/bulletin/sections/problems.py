@@ -1,5 +1,6 @@
 """三、存在问题: every indicator behind schedule with its lead unit, the worst first; those
-not reported; those that will miss the year at the present pace."""
+not reported; the tasks not begun or not reported; those that will miss the year at the
+present pace."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from minsheng.report.bulletin.counts import listed, status_label
 from minsheng.report.bulletin.data import BulletinData
 from minsheng.report.document import Block, Items, Paragraph, Section
 from minsheng.report.format import chinese_numeral, clean_text, fmt_count, fmt_percent
+from minsheng.report.labels import label
 from minsheng.report.text import attainment_text, indicator_name, lead_unit
 from minsheng.rules.status import BEHIND_SCHEDULE
 
@@ -34,6 +36,9 @@ def problems_section(data: BulletinData) -> Section:
     silent = data.table[data.table["status"] == "no_data"]
     if len(silent):
         parts.append(("no_data", "未报送数值", (_silent(data, silent),)))
+    idle = data.tasks[data.tasks["status"] != "started"]
+    if len(idle):
+        parts.append(("tasks", "工作任务未开展或未报送", (_idle_tasks(idle),)))
     risk = at_risk(data.table)
     if len(risk):
         parts.append(("at_risk", "年底完成存在风险", (_at_risk(risk),)))
@@ -64,6 +69,13 @@ def _silent(data: BulletinData, silent: pd.DataFrame) -> Paragraph:
         listed.append(f"{indicator_name(r)}（{lead_unit(r)}{'，仅报送文字进展' if text_only else ''}）")
     return Paragraph(f"截至{data.month}月底，{fmt_count(len(silent))}项指标未报送数值：" +
                      "、".join(listed) + "。", role="no_data", key=",".join(silent["indicator_id"]))
+
+
+def _idle_tasks(idle: pd.DataFrame) -> Paragraph:
+    named = "；".join(f"{r['item_name']}“{r['source']}”（{r['reporting_unit']}，"
+                     f"{label('task', r['status'])}）" for r in idle.to_dict("records"))
+    return Paragraph(f"{fmt_count(len(idle))}项工作任务未报送进展或报送尚未开展：{named}。",
+                     role="tasks_idle", key=",".join(idle["task_id"]))
 
 
 def at_risk(table: pd.DataFrame) -> pd.DataFrame:
