@@ -1,6 +1,7 @@
-"""The monthly dispatch (月调度) published by the runner from the shipped sample: every file,
-lights that agree with the quarter's bulletin, the late returns, a notice for each unit with
-a red light, the period rules, and every month of the sample."""
+"""What the runner publishes from the shipped sample: the 2026Q3 bulletin, with nothing internal
+in its public text, and the monthly dispatch (月调度) — every file, lights that agree with the
+quarter's bulletin, the late returns, a notice for each unit with a red light, the period
+rules, and every month of the sample."""
 
 import json
 import shutil
@@ -42,6 +43,39 @@ def published():
 
 def _sheet(path, name):
     return pd.read_excel(path, sheet_name=name, engine="calamine")
+
+
+def _public_texts(folder):
+    """The bulletin's words as a reader gets them: the HTML's text, the PDF's, the DOCX's."""
+    import re
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    html = re.sub(r"<style.*?</style>", " ", (folder / "bulletin.html").read_text(encoding="utf-8"),
+                  flags=re.S)
+    html = re.sub(r"<[^>]+>", " ", html)
+    pdf = " ".join(page.extract_text() or "" for page in PdfReader(folder / "bulletin.pdf").pages)
+    d = Document(folder / "bulletin.docx")
+    docx = " ".join([p.text for p in d.paragraphs] +
+                    [c.text for t in d.tables for row in t.rows for c in row.cells])
+    return {"html": html, "pdf": pdf, "docx": docx}
+
+
+def test_the_quarters_bulletin_says_nothing_internal(published):
+    from minsheng.contracts.checks import CHECKS
+    from minsheng.rules.status import STATUSES
+
+    quarter, _ = published
+    for kind, text in _public_texts(quarter).items():
+        found = [c.code for c in CHECKS if c.code in text] + [s for s in STATUSES if s in text]
+        assert not found, (kind, found)
+        for internal in ("隔离", ".xlsx", ".csv", "quarantine", "数据质量"):
+            assert internal not in text, (kind, internal)
+        for heading in ("附件1", "附件2", "附件3", "一、总体情况", "五、下一步工作要求"):
+            assert heading in text.replace(" ", ""), (kind, heading)
+    assert (quarter / "checklist.xlsx").stat().st_size > 0
+    assert "隔离数据" in pd.ExcelFile(quarter / "checklist.xlsx", engine="calamine").sheet_names
 
 
 def test_every_month_of_the_sample_publishes(published):
