@@ -24,9 +24,10 @@ def strip_volatile(path: Path, renamed: Mapping[str, str] | None = None) -> None
     `renamed` (longest first) in the cells' text and outputs."""
     nb = nbformat.read(path, as_version=4)
     if renamed:
-        text = json.dumps(nb)
+        text = json.dumps(nb, ensure_ascii=False)
         for old in sorted(renamed, key=len, reverse=True):
-            text = text.replace(old, renamed[old])
+            for was, now in zip(_spellings(old), _spellings(renamed[old]), strict=True):
+                text = text.replace(was, now)
         nb = nbformat.from_dict(json.loads(text))
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
@@ -35,3 +36,11 @@ def strip_volatile(path: Path, renamed: Mapping[str, str] | None = None) -> None
         if INJECTED in cell.metadata.get("tags", []):
             cell["id"] = INJECTED
     nbformat.write(nb, path)
+
+
+def _spellings(path: str) -> tuple[str, str]:
+    """A path as it stands in the notebook's JSON: as outputs print it, and as papermill
+    writes it into the injected cell (non-ASCII as \\u escapes, e.g. a 区县's name)."""
+    escaped = path.encode("unicode_escape").decode("ascii")
+    return (json.dumps(path, ensure_ascii=False)[1:-1],
+            json.dumps(escaped, ensure_ascii=False)[1:-1])
