@@ -40,7 +40,7 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # Stored notebook outputs keep pandas' static tables (lib/minsheng/analysis/interactive.py).
 STATIC := MINSHENG_TABLES=static
 
-.PHONY: help setup test lint unit nbval reference bulletin monthly districts lab bench clean-venv browser docs-pictures
+.PHONY: help setup test lint unit nbval reference bulletin monthly districts lab bench bench-scale clean-venv browser docs-pictures
 
 help: ## 列出命令 / list targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  \033[36m%-11s\033[0m %s\n", $$1, $$2}'
@@ -90,9 +90,13 @@ reference: setup ## 用参考数据重算笔记本输出并同步 .py 配对（�
 lab: setup ## 在 notebooks/ 打开 JupyterLab（root 亦可）/ start JupyterLab at notebooks/ (root too)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) $(LAB_ARGS)
 
-bench: setup ## 性能基准（读取、清洗、汇总、季度运行）/ benchmarks against the stated goals
+bench: setup ## 性能基准（读取、清洗、汇总、季度运行、区县通报）/ benchmarks against the stated goals
 	$(PY) benchmarks/bench_read.py
 	$(PY) benchmarks/bench_clean.py $(if $(ROWS),--rows $(ROWS))
+	$(PY) benchmarks/bench_fanout.py
+
+bench-scale: setup ## 大规模汇总：pandas 与 DuckDB（1M、10M 行）/ roll-ups at scale, pandas against DuckDB
+	$(PY) benchmarks/bench_scale.py $(if $(ROWS),--rows $(ROWS))
 
 browser: ## 安装浏览器检查所用的 Chromium（make test 先运行）/ chromium for tests/test_browser.py
 	@bash tools/system-packages.sh browser

@@ -124,7 +124,7 @@ def test_a_notebook_failure_keeps_the_previous_publication(city, monkeypatch):
     folder = city / "districts" / "黔江区"
     before = _hashes(folder)
 
-    def fails(notebook, executed, parameters, log, failed_as, renamed=None):
+    def fails(notebook, executed, parameters, log, failed_as, renamed=None, kernel=None):
         failed_as.parent.mkdir(parents=True, exist_ok=True)
         failed_as.write_text("{}", encoding="utf-8")
         raise NotebookFailed(notebook, "ValueError: 通报数字核对未通过", failed_as)
@@ -148,3 +148,30 @@ def test_three_districts_on_a_dask_cluster(city):
         outcomes = fanout.run_districts(city, THREE, scheduler=cluster.scheduler_address)
     assert [(o.district, o.status) for o in outcomes] == [(d, PUBLISHED) for d in THREE]
     assert all((city / "districts" / d / "bulletin.pdf").exists() for d in THREE)
+
+
+def _published_bytes(city):
+    """Every file of the three districts; each manifest without its timings."""
+    out = {}
+    for d in THREE:
+        for name, digest in _hashes(city / "districts" / d).items():
+            out[(d, name)] = digest
+        m = json.loads((city / "districts" / d / "manifest.json").read_text(encoding="utf-8"))
+        m.pop("timings_seconds")
+        out[(d, "manifest.json")] = m
+    return out
+
+
+def test_a_kept_kernel_publishes_what_new_kernels_do(city):
+    """One pool worker runs the three in one kept kernel (reset between them); a Dask worker
+    starts a new kernel for each: the publications are the same bytes, executed notebooks
+    (execution counts, outputs) included."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        fanout.run_districts(city, THREE, scheduler=cluster.scheduler_address, force=True)
+    fresh = _published_bytes(city)
+    outcomes = fanout.run_districts(city, THREE, jobs=1, force=True)
+    assert {o.status for o in outcomes} == {PUBLISHED}
+    assert _published_bytes(city) == fresh
