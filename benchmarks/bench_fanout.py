@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime as dt
 import json
 import os
 import resource
@@ -53,16 +52,14 @@ import sys
 import time
 from pathlib import Path
 
+from bench_run import QUARTER, cpu_seconds, save_results
 from minsheng.run.fanout import DistrictOutcome
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-QUARTER = "2026Q3"
-RAW = "data/sample/raw"
 WORK = ROOT / "build" / "bench-fanout"
 REPORTS = "build/bench-fanout/reports"
 FLOOR = WORK / "floor"
-ISSUED_ON = "2026-10-15"
 NOTEBOOK = "06_district_bulletin"
 JOBS = 2
 RATIO_GOAL = 6.0
@@ -82,11 +79,6 @@ def usage() -> dict:
     own, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     return {"own_mb": mb(own.ru_maxrss), "kernel_mb": mb(kids.ru_maxrss),
             "cpu_own": own.ru_utime + own.ru_stime, "cpu_kids": kids.ru_utime + kids.ru_stime}
-
-
-def cpu_seconds() -> float:
-    u = usage()
-    return u["cpu_own"] + u["cpu_kids"]
 
 
 def kernel_cpu(pid: int) -> float:
@@ -165,17 +157,10 @@ def job_parameters(district: str = "万州区") -> dict:
 # ───────────────────────────────────────────── measurements (each in a fresh process)
 
 def measure_city() -> dict:
-    from minsheng.run import runner
+    import bench_run
 
-    shutil.rmtree(ROOT / REPORTS, ignore_errors=True)
-    plan = runner.plan_run(QUARTER, raw_dir=RAW, reports_dir=REPORTS,
-                           issued_on=dt.date.fromisoformat(ISSUED_ON))
-    c0, t0 = cpu_seconds(), time.perf_counter()
-    target = runner.execute(plan, progress=False).target
-    seconds, cpu = time.perf_counter() - t0, cpu_seconds() - c0
-    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-    return {"seconds": seconds, "cpu_seconds": cpu, "steps": manifest["timings_seconds"],
-            "peak_mb": usage()["own_mb"], "kernel_mb": usage()["kernel_mb"]}
+    out = bench_run.measure_run(REPORTS)
+    return {**out, "peak_mb": usage()["own_mb"], "kernel_mb": usage()["kernel_mb"]}
 
 
 def _districts(districts, jobs: int, scheduler: str | None, force: bool) -> dict:
@@ -457,10 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     res = bench(args.repeat, dask=not args.no_dask)
     print()
     print(render(res))
-    out = HERE / "_data" / "results_fanout.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"when": time.strftime("%Y-%m-%d %H:%M:%S"), **res},
-                              ensure_ascii=False, indent=1))
+    save_results("results_fanout.json", res)
     return {"PASS": 0, "FAIL": 1}.get(res["verdict"], 2)
 
 

@@ -153,13 +153,14 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def measure_run() -> dict:
+def measure_run(reports: str = REPORTS) -> dict:
+    """The quarterly run from scratch into `reports` (project-relative)."""
     import datetime as dt
 
     from minsheng.run import runner
 
-    shutil.rmtree(ROOT / REPORTS, ignore_errors=True)
-    plan = runner.plan_run(QUARTER, raw_dir=RAW, reports_dir=REPORTS,
+    shutil.rmtree(ROOT / reports, ignore_errors=True)
+    plan = runner.plan_run(QUARTER, raw_dir=RAW, reports_dir=reports,
                            issued_on=dt.date.fromisoformat(ISSUED_ON))
     c0, t0 = cpu_seconds(), time.perf_counter()
     target = runner.execute(plan, progress=False).target
@@ -293,6 +294,15 @@ def render(res: dict) -> str:
     return "\n".join(lines)
 
 
+def save_results(name: str, res: dict) -> Path:
+    """benchmarks/_data/<name>: the results with the time they were measured."""
+    out = HERE / "_data" / name
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"when": time.strftime("%Y-%m-%d %H:%M:%S"), **res},
+                              ensure_ascii=False, indent=1))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="the quarterly run against its floor")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each, best kept (default 3)")
@@ -304,10 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     res = bench(args.repeat)
     print()
     print(render(res))
-    out = HERE / "_data" / "results_run.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"when": time.strftime("%Y-%m-%d %H:%M:%S"), **res},
-                              ensure_ascii=False, indent=1))
+    save_results("results_run.json", res)
     return {"PASS": 0, "FAIL": 1}.get(res["verdict"], 2)
 
 

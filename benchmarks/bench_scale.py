@@ -53,6 +53,8 @@ import threading
 import time
 from pathlib import Path
 
+from bench_run import save_results
+
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data"
 SCALE = DATA / "scale"
@@ -498,8 +500,7 @@ def main(argv: list[str] | None = None) -> int:
     results["load_after"] = [round(x, 2) for x in os.getloadavg()]
     print()
     print(render(results))
-    (DATA / "results_scale.json").write_text(json.dumps(
-        {"when": time.strftime("%Y-%m-%d %H:%M:%S"), **results}, ensure_ascii=False, indent=1))
+    save_results("results_scale.json", results)
     sets = results["sets"].values()
     if any("seconds" not in s[e] for s in sets for e in ENGINES):
         return 2
