@@ -412,6 +412,14 @@ def test_a_change_left_out_is_caught(bulletin):
     assert any("由低于序时进度转为达到序时进度的1项（电梯）" in p for p in b.check_arithmetic(bad))
 
 
+def test_a_wrong_linear_schedule_is_caught(bulletin):
+    # linear 序时进度 at the end of September: 9 / 12 = 75.0 %
+    bad = _retext(bulletin, "definitions", "截至9月底为75.0%", "截至9月底为76.0%")
+    assert "说明: 序时进度印为截至9月底为76.0%，9月底应为75.0%" in b.check_arithmetic(bad)
+    bad = _retext(bulletin, "definitions", "截至9月底为75.0%", "截至8月底为75.0%")
+    assert "说明: 序时进度印为截至8月底为75.0%，9月底应为75.0%" in b.check_arithmetic(bad)
+
+
 def test_wrong_attainment_cell_is_caught(bulletin):
     def change(tab):
         rows = tuple(tuple("4.0%" if (k == "MS01-02" and c == "40.0%") else c for c in row)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from minsheng.report.bulletin.checks.printed import TOL_PCT, one_paragraph
+from minsheng.report.bulletin.checks.printed import TOL_PCT, linear_schedule_problems, one_paragraph
 from minsheng.report.bulletin.counts import (
     capped_mean,
     parse_counts,
@@ -17,7 +17,6 @@ from minsheng.report.bulletin.model import Bulletin
 from minsheng.report.bulletin.sections.overview import CHANGES
 from minsheng.report.format import clean_text
 from minsheng.report.text import indicator_name
-from minsheng.rules.schedule import plan_fraction
 from minsheng.rules.status import MEETING_SCHEDULE, STATUSES
 
 
@@ -123,9 +122,4 @@ def check_schedules(bulletin: Bulletin) -> list[str]:
     p = one_paragraph(bulletin, "definitions", problems)
     if p is None:
         return problems
-    m = re.search(r"截至(\d+)月底为([\d.]+)%", p.text)
-    if not m or int(m.group(1)) != data.month or \
-            abs(float(m.group(2)) - plan_fraction(None, data.month) * 100) > TOL_PCT:
-        problems.append(f"说明: 序时进度印为{m.group(0) if m else '（无）'}，"
-                        f"{data.month}月底应为{plan_fraction(None, data.month) * 100:.1f}%")
-    return problems
+    return linear_schedule_problems(p.text, data.month)

@@ -12,6 +12,7 @@ from minsheng.catalogue.kinds import meets_one
 from minsheng.report.bulletin.model import Bulletin
 from minsheng.report.document import Paragraph
 from minsheng.report.format import DASH, is_missing
+from minsheng.rules.schedule import plan_fraction
 
 TOL_PCT = 0.05 + 1e-6     # a printed one-decimal percent vs its exact value
 TOL_DIFF = 0.1 + 1e-6     # a difference of two printed one-decimal figures
@@ -42,6 +43,15 @@ def one_paragraph(bulletin: Bulletin, role: str, problems: list[str]) -> Paragra
         problems.append(f"应有1段{role}，实有{len(found)}段")
         return None
     return found[0]
+
+
+def linear_schedule_problems(text: str, month: int) -> list[str]:
+    """The linear 序时进度 a definitions paragraph prints (截至M月底为X%) against `month`'s."""
+    m = re.search(r"截至(\d+)月底为([\d.]+)%", text)
+    want = plan_fraction(None, month) * 100
+    if m and int(m.group(1)) == month and abs(float(m.group(2)) - want) <= TOL_PCT:
+        return []
+    return [f"说明: 序时进度印为{m.group(0) if m else '（无）'}，{month}月底应为{want:.1f}%"]
 
 
 def recomputed_attainment(r: Mapping[str, Any]) -> float:

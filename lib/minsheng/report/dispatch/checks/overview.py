@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 from minsheng.report.bulletin.checks.printed import (
-    TOL_PCT,
+    linear_schedule_problems,
     one_paragraph,
     paragraphs,
 )
@@ -17,7 +17,6 @@ from minsheng.report.dispatch.model import Dispatch
 from minsheng.report.dispatch.sections import composed
 from minsheng.report.labels import label, labels
 from minsheng.rules.lights import LIGHTS
-from minsheng.rules.schedule import plan_fraction
 
 
 def counts_text(doc: Dispatch) -> str:
@@ -91,8 +90,4 @@ def definitions_problems(doc: Dispatch) -> list[str]:
     p = one_paragraph(doc, "definitions", problems)
     if p is None:
         return problems
-    m = re.search(r"截至(\d+)月底为([\d.]+)%", p.text)
-    want = plan_fraction(None, data.cutoff) * 100
-    if not m or int(m.group(1)) != data.cutoff or abs(float(m.group(2)) - want) > TOL_PCT:
-        problems.append(f"说明: 序时进度印为{m.group(0) if m else '（无）'}，{data.cutoff}月底应为{want:.1f}%")
-    return problems
+    return linear_schedule_problems(p.text, data.cutoff)
