@@ -118,7 +118,7 @@ def load_catalogue(year: int | None = None, path: str | Path | None = None) -> C
         raise CatalogueError(f"{path}: no catalogue for this year (expected data/targets/<year>.yaml)")
     text = path.read_text(encoding="utf-8")
     try:
-        doc = yaml.safe_load(text)
+        doc = config.load_yaml(text)
     except yaml.YAMLError as exc:
         raise yaml_error(path, exc, text) from None
     if not isinstance(doc, dict):
