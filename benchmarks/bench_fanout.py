@@ -129,12 +129,12 @@ def floor_job(source: str) -> dict:
     """papermill on a stand-in of 06 as the job calls it (run.kernels.execute_notebook's call)."""
     import papermill as pm
     from minsheng import config
-    from minsheng.run.kernels import KERNEL, kernel_manager
+    from minsheng.run.kernels import PAPERMILL_OPTIONS, kernel_manager
 
     executed = FLOOR / "executed" / f"{Path(source).stem}-{os.getpid()}-{time.monotonic_ns()}.ipynb"
     t0 = time.perf_counter()
-    pm.execute_notebook(source, str(executed), parameters=job_parameters(), kernel_name=KERNEL,
-                        progress_bar=False, cwd=str(config.ROOT),
+    pm.execute_notebook(source, str(executed), parameters=job_parameters(), **PAPERMILL_OPTIONS,
+                        cwd=str(config.ROOT),
                         kernel_manager_class=kernel_manager(FLOOR / "kernel.log"))
     return {"kind": Path(source).stem, "seconds": time.perf_counter() - t0, "pid": os.getpid(),
             **usage()}
@@ -226,7 +226,7 @@ def write_floor() -> dict:
     import nbformat
     import papermill as pm
     from minsheng import config
-    from minsheng.run.kernels import KERNEL, kernel_manager
+    from minsheng.run.kernels import PAPERMILL_OPTIONS, kernel_manager
     from nbformat.v4 import new_code_cell, new_notebook
 
     shutil.rmtree(FLOOR, ignore_errors=True)
@@ -238,7 +238,7 @@ def write_floor() -> dict:
     nbformat.write(nb, FLOOR / "probe.ipynb")
     t0 = time.perf_counter()
     pm.execute_notebook(str(FLOOR / "probe.ipynb"), str(FLOOR / "probe.executed.ipynb"),
-                        parameters=job_parameters(), kernel_name=KERNEL, progress_bar=False,
+                        parameters=job_parameters(), **PAPERMILL_OPTIONS,
                         cwd=str(config.ROOT), kernel_manager_class=kernel_manager(FLOOR / "kernel.log"))
     probe_seconds = time.perf_counter() - t0
     params = new_code_cell("\n".join(f"{p} = None" for p in bench_run.parameter_names(real)))

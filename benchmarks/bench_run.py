@@ -175,10 +175,10 @@ def run_notebook(source: Path, executed: Path, parameters: dict) -> None:
     directory and kernel manager (kernels writing to a log)."""
     import papermill as pm
     from minsheng import config
-    from minsheng.run.kernels import KERNEL, kernel_manager
+    from minsheng.run.kernels import PAPERMILL_OPTIONS, kernel_manager
 
-    pm.execute_notebook(str(source), str(executed), parameters=parameters, kernel_name=KERNEL,
-                        progress_bar=False, cwd=str(config.ROOT),
+    pm.execute_notebook(str(source), str(executed), parameters=parameters, **PAPERMILL_OPTIONS,
+                        cwd=str(config.ROOT),
                         kernel_manager_class=kernel_manager(FLOOR / "kernel.log"))
 
 

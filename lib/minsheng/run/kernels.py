@@ -21,6 +21,11 @@ from minsheng import config
 from minsheng.run.notebooks import strip_volatile
 
 KERNEL = "python3"
+# How every run calls papermill: the executed copy is written once, at the end (or on an
+# error), not after every cell: a bulletin's 25 cells would rewrite a growing half-megabyte
+# notebook ~50 times.
+PAPERMILL_OPTIONS = {"kernel_name": KERNEL, "progress_bar": False,
+                     "request_save_on_cell_execute": False}
 # Packages whose versions go into the manifest (they shape the figures and the documents).
 MANIFEST_PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "papermill",
                      "weasyprint", "python-docx", "openpyxl", "python-calamine", "pandera", "cn2an")
@@ -153,8 +158,7 @@ def execute_notebook(notebook: str, executed: Path, parameters: dict, log: Path,
     t0 = time.perf_counter()
     try:
         pm.execute_notebook(str(config.NOTEBOOKS / f"{notebook}.ipynb"), str(executed),
-                            parameters=parameters, kernel_name=KERNEL, progress_bar=False,
-                            **where)
+                            parameters=parameters, **PAPERMILL_OPTIONS, **where)
     except pm.PapermillExecutionError as exc:
         failed_as.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(executed, failed_as)
