@@ -26,6 +26,7 @@ import shutil
 import signal
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +80,7 @@ class Step:
 # What each kind of period publishes, as the manifest and the index name it.
 QUARTERLY, MONTHLY, DISTRICT = "quarterly_bulletin", "monthly_dispatch", "district_bulletin"
 TITLES = {QUARTERLY: "季度通报", MONTHLY: "月度调度", DISTRICT: "区县通报"}
+CLEANING = "01_clean_progress"   # every run's first step; its output is the publication's data/
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def plan_run(period: str, raw_dir: str | Path | None = None, reports_dir: str | 
         refuse_unless_ready(q, today)
     raw = raw_dir if raw_dir is not None else config.SAMPLE_RAW
     reports = reports_dir if reports_dir is not None else config.REPORTS
-    checked = check("01_clean_progress", {"raw_dir": raw, "out_dir": "build", "year": q.year,
+    checked = check(CLEANING, {"raw_dir": raw, "out_dir": "build", "year": q.year,
                                           "catalogue": catalogue})
     raw_path = project_path(raw, "raw_dir", must_exist=True)
     reports_path = project_path(reports, "reports")
@@ -166,7 +168,7 @@ def steps(plan: RunPlan, work: Path) -> list[Step]:
     results = relative(work / "results")
     # Every step names the catalogue it reads, so the executed notebooks and the manifest say it.
     common = {"clean_dir": clean, "out_dir": out, "catalogue": relative(plan.catalogue)}
-    cleaning = Step("01_clean_progress", {"raw_dir": relative(plan.raw_dir), "out_dir": clean,
+    cleaning = Step(CLEANING, {"raw_dir": relative(plan.raw_dir), "out_dir": clean,
                                           "year": q.year, "catalogue": common["catalogue"]})
     if isinstance(q, Month):
         return [cleaning, Step("05_monthly_dispatch", {
@@ -277,12 +279,17 @@ def _execute(plan: RunPlan, progress: bool, signals: Signals) -> Outcome:
         started = time.perf_counter()
         bar = tqdm(todo, desc=f"{TITLES[plan.kind]} {plan.label}", unit="步", disable=not progress,
                    file=sys.stderr)
-        for step in bar:
-            bar.set_postfix_str(step.notebook)
-            _run_step(plan, step, executed_dir, tmp / "kernel.log")
-            if step.notebook == "01_clean_progress" and not plan.draft:
-                _refuse_without_returns(plan, tmp / "clean")
-        publish_data(tmp / "clean", plan.catalogue, out)
+        # data/ is the cleaning's output alone: it is written while the later notebooks run
+        # (the with-block waits for it, also after an error or Ctrl-C, before tmp is removed).
+        with ThreadPoolExecutor(max_workers=1) as side:
+            for step in bar:
+                bar.set_postfix_str(step.notebook)
+                _run_step(plan, step, executed_dir, tmp / "kernel.log")
+                if step.notebook == CLEANING:
+                    if not plan.draft:
+                        _refuse_without_returns(plan, tmp / "clean")
+                    published = side.submit(publish_data, tmp / "clean", plan.catalogue, out)
+            published.result()
         write_manifest(out, _manifest_facts(plan, todo, tmp, facts, print_id,
                                             time.perf_counter() - started))
         signals.critical = True  # the swap runs to its end; a signal now changes nothing
