@@ -22,8 +22,8 @@ from minsheng.run.notebooks import strip_volatile
 
 KERNEL = "python3"
 # How every run calls papermill: the executed copy is written once, at the end (or on an
-# error), not after every cell: a bulletin's 25 cells would rewrite a growing half-megabyte
-# notebook ~50 times.
+# error), not before and after every cell: the bulletin's dozen cells would rewrite a growing
+# half-megabyte notebook some 25 times.
 PAPERMILL_OPTIONS = {"kernel_name": KERNEL, "progress_bar": False,
                      "request_save_on_cell_execute": False}
 # Packages whose versions go into the manifest (they shape the figures and the documents).
