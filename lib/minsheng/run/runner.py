@@ -128,7 +128,7 @@ def plan_run(period: str, raw_dir: str | Path | None = None, reports_dir: str | 
     raw = raw_dir if raw_dir is not None else config.SAMPLE_RAW
     reports = reports_dir if reports_dir is not None else config.REPORTS
     checked = check(CLEANING, {"raw_dir": raw, "out_dir": "build", "year": q.year,
-                                          "catalogue": catalogue})
+                               "catalogue": catalogue})
     raw_path = project_path(raw, "raw_dir", must_exist=True)
     reports_path = project_path(reports, "reports")
     if not raw_path.is_dir():
@@ -169,7 +169,7 @@ def steps(plan: RunPlan, work: Path) -> list[Step]:
     # Every step names the catalogue it reads, so the executed notebooks and the manifest say it.
     common = {"clean_dir": clean, "out_dir": out, "catalogue": relative(plan.catalogue)}
     cleaning = Step(CLEANING, {"raw_dir": relative(plan.raw_dir), "out_dir": clean,
-                                          "year": q.year, "catalogue": common["catalogue"]})
+                               "year": q.year, "catalogue": common["catalogue"]})
     if isinstance(q, Month):
         return [cleaning, Step("05_monthly_dispatch", {
             **common, "month": q.label, "draft": plan.draft, "issued_on": plan.issued_on.isoformat()})]
