@@ -21,11 +21,9 @@ from minsheng import config
 from minsheng.run.notebooks import strip_volatile
 
 KERNEL = "python3"
-# How every run calls papermill: the executed copy is written once, at the end (or on an
-# error), not before and after every cell: the bulletin's dozen cells would rewrite a growing
-# half-megabyte notebook some 25 times.
-PAPERMILL_OPTIONS = {"kernel_name": KERNEL, "progress_bar": False,
-                     "request_save_on_cell_execute": False}
+# How every run (and the benchmarks' floors) calls papermill. It saves the executed copy as
+# each cell starts and ends, so a kernel that dies leaves the notebook up to its last cell.
+PAPERMILL_OPTIONS = {"kernel_name": KERNEL, "progress_bar": False}
 # Packages whose versions go into the manifest (they shape the figures and the documents).
 MANIFEST_PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "papermill",
                      "weasyprint", "python-docx", "openpyxl", "python-calamine", "pandera", "cn2an")
@@ -152,6 +150,7 @@ def execute_notebook(notebook: str, executed: Path, parameters: dict, log: Path,
     otherwise (run.notebooks.strip_volatile). `kernel`: a kept kernel to run in instead of a
     new one logging to `log` (the caller resets it)."""
     import papermill as pm
+    from nbclient.exceptions import DeadKernelError
 
     where = ({"km": kernel.km, "kc": kernel.kc} if kernel else
              {"cwd": str(config.ROOT), "kernel_manager_class": kernel_manager(log)})
@@ -160,12 +159,37 @@ def execute_notebook(notebook: str, executed: Path, parameters: dict, log: Path,
         pm.execute_notebook(str(config.NOTEBOOKS / f"{notebook}.ipynb"), str(executed),
                             parameters=parameters, **PAPERMILL_OPTIONS, **where)
     except pm.PapermillExecutionError as exc:
-        failed_as.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(executed, failed_as)
-        raise NotebookFailed(notebook, f"{exc.ename}: {exc.evalue}", failed_as) from None
+        raise _failed(notebook, executed, failed_as, f"{exc.ename}: {exc.evalue}") from None
+    except DeadKernelError:
+        cell = _running_cell(executed)
+        at = f"，停在第{cell}个单元格" if cell else ""
+        raise _failed(notebook, executed, failed_as,
+                      f"内核意外退出{at}（内存不足或进程被终止）/ the kernel died"
+                      f"{f' in cell {cell}' if cell else ''} (out of memory, or killed)") from None
     seconds = time.perf_counter() - t0
     strip_volatile(executed, renamed)
     return seconds
+
+
+def _failed(notebook: str, executed: Path, failed_as: Path, cause: str) -> NotebookFailed:
+    """The executed copy kept as `failed_as` (as far as papermill saved it), and the error."""
+    failed_as.parent.mkdir(parents=True, exist_ok=True)
+    if executed.exists():
+        shutil.copyfile(executed, failed_as)
+    return NotebookFailed(notebook, cause, failed_as)
+
+
+def _running_cell(executed: Path) -> int | None:
+    """The 1-based number of the last cell papermill started (after a kernel died: the cell it
+    died in), if the copy says."""
+    import nbformat
+
+    try:
+        cells = nbformat.read(executed, as_version=4).cells
+    except (OSError, ValueError):
+        return None
+    started = [i for i, c in enumerate(cells, 1) if c.metadata.get("papermill", {}).get("start_time")]
+    return started[-1] if started else None
 
 
 class Signals:
