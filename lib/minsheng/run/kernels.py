@@ -161,7 +161,7 @@ def execute_notebook(notebook: str, executed: Path, parameters: dict, log: Path,
     except pm.PapermillExecutionError as exc:
         raise _failed(notebook, executed, failed_as, f"{exc.ename}: {exc.evalue}") from None
     except DeadKernelError:
-        cell = _running_cell(executed)
+        cell = _last_started_cell(executed)
         at = f"，停在第{cell}个单元格" if cell else ""
         raise _failed(notebook, executed, failed_as,
                       f"内核意外退出{at}（内存不足或进程被终止）/ the kernel died"
@@ -179,7 +179,7 @@ def _failed(notebook: str, executed: Path, failed_as: Path, cause: str) -> Noteb
     return NotebookFailed(notebook, cause, failed_as)
 
 
-def _running_cell(executed: Path) -> int | None:
+def _last_started_cell(executed: Path) -> int | None:
     """The 1-based number of the last cell papermill started (after a kernel died: the cell it
     died in), if the copy says."""
     import nbformat
