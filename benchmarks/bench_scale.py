@@ -53,6 +53,7 @@ import threading
 import time
 from pathlib import Path
 
+from bench_clean import best_of
 from bench_run import save_results
 
 HERE = Path(__file__).resolve().parent
@@ -371,16 +372,6 @@ def run_measure(engine: str, label: str) -> dict:
         tail = "\n".join(err.strip().splitlines()[-8:])
         return {"error": f"{engine} {label} failed (exit {proc.returncode}):\n{tail}"}
     return json.loads(out.strip().splitlines()[-1])
-
-
-def best_of(runs: list[dict]) -> dict:
-    good = [r for r in runs if "seconds" in r]
-    if not good:
-        return runs[0]
-    best = dict(min(good, key=lambda r: r["seconds"]))
-    best["peak_mb"] = max(r["peak_mb"] for r in good)
-    best["all_seconds"] = [round(r["seconds"], 2) for r in good]
-    return best
 
 
 def compare(label: str) -> dict:

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import re
 
-from minsheng.report.bulletin.checks.printed import TOL_PCT, linear_schedule_problems, one_paragraph
+from minsheng.report.bulletin.checks.printed import (
+    TOL_PCT,
+    linear_schedule_problems,
+    named_count_problems,
+    one_paragraph,
+)
 from minsheng.report.bulletin.counts import (
     capped_mean,
     parse_counts,
@@ -108,11 +113,7 @@ def check_changes(bulletin: Bulletin) -> list[str]:
     for _, words, moved in CHANGES:
         want = [indicator_name(r) for r in data.table.to_dict("records")
                 if moved(before.get(r["indicator_id"], "no_data"), str(r["status"]))]
-        phrase = f"{words}的{len(want)}项（{'、'.join(want)}）"
-        if want and phrase not in text:
-            problems.append(f"与上季度比较: 应印“{phrase}”")
-        if not want and words in text:
-            problems.append(f"与上季度比较: 印有“{words}”，按两季指标表没有此类指标")
+        problems += named_count_problems(text, "与上季度比较", words, want, "按两季指标表", joiner="的")
     return problems
 
 

@@ -54,6 +54,18 @@ def linear_schedule_problems(text: str, month: int) -> list[str]:
     return [f"说明: 序时进度印为{m.group(0) if m else '（无）'}，{month}月底应为{want:.1f}%"]
 
 
+def named_count_problems(text: str, where: str, words: str, names: list[str], basis: str,
+                         joiner: str = "") -> list[str]:
+    """A change printed as its words, count and names (`升为绿灯2项（甲、乙）`) when it has
+    indicators, and not at all when it has none (`basis`: what says there are none)."""
+    phrase = f"{words}{joiner}{len(names)}项（{'、'.join(names)}）"
+    if names and phrase not in text:
+        return [f"{where}: 应印“{phrase}”"]
+    if not names and words in text:
+        return [f"{where}: 印有“{words}”，{basis}没有此类指标"]
+    return []
+
+
 def recomputed_attainment(r: Mapping[str, Any]) -> float:
     """Attainment from value, target and baseline, recomputed here on purpose (not imported
     from the rules) so that the check does not trust the code it checks."""

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 
 from minsheng.report.bulletin.checks.printed import (
+    named_count_problems,
     one_paragraph,
     paragraphs,
 )
@@ -31,12 +32,8 @@ def changes_problems(doc: Dispatch, exp: pd.DataFrame) -> list[str]:
     names = data.lights.set_index("indicator_id")
     problems = []
     for code, words in labels("light_change").items():
-        ids = [i for i in exp.index if moved[i] == code]
-        phrase = f"{words}{len(ids)}项（{'、'.join(indicator_name(names.loc[i]) for i in ids)}）"
-        if ids and phrase not in text:
-            problems.append(f"较上月变化: 应印“{phrase}”")
-        if not ids and words in text:
-            problems.append(f"较上月变化: 印有“{words}”，按两月灯色没有此类指标")
+        listed = [indicator_name(names.loc[i]) for i in exp.index if moved[i] == code]
+        problems += named_count_problems(text, "较上月变化", words, listed, "按两月灯色")
     return problems
 
 
