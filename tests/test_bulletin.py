@@ -412,6 +412,12 @@ def test_a_change_left_out_is_caught(bulletin):
     assert any("由低于序时进度转为达到序时进度的1项（电梯）" in p for p in b.check_arithmetic(bad))
 
 
+def test_a_change_printed_with_no_indicator_behind_it_is_caught(bulletin):
+    # no indicator moved into 滞后 between the two quarters' tables (see the texts above)
+    bad = _retext(bulletin, "changes", "（电梯）。", "（电梯）；新转为滞后的1项（宣传）。")
+    assert "与上季度比较: 印有“新转为滞后”，按两季指标表没有此类指标" in b.check_arithmetic(bad)
+
+
 def test_a_wrong_linear_schedule_is_caught(bulletin):
     # linear 序时进度 at the end of September: 9 / 12 = 75.0 %
     bad = _retext(bulletin, "definitions", "截至9月底为75.0%", "截至9月底为76.0%")
