@@ -15,8 +15,6 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from minsheng import allocation  # noqa: F401  (before numpy loads: see allocation.py)
-
 __version__ = "0.1.0"
 
 # name → module that defines it
