@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 # Python packages no longer named in environment.yml, removed from an existing .venv by setup.
-RETIRED := mplfonts
+RETIRED := mplfonts weasyprint
 PYTEST := $(PY) -m pytest
 
 # Variables: make bulletin QUARTER=latest RAW=/srv/minsheng/raw …; empty means the default.
@@ -54,7 +54,8 @@ $(STAMP): environment.yml pyproject.toml tools/envspec.py tools/system-packages.
 	@$(PY) tools/envspec.py requirements environment.yml > $(VENV)/requirements.txt
 	@echo "installing $$(wc -l < $(VENV)/requirements.txt) requirements from environment.yml into $(VENV) …"
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r $(VENV)/requirements.txt 2> >(grep -v "is ignored: it is neither" >&2)
-	@# packages dropped from environment.yml that an older .venv still holds (mplfonts: SimHei.ttf)
+	@# packages dropped from environment.yml that an older .venv still holds (mplfonts: SimHei.ttf;
+	@# weasyprint: the PDF is typeset by Typst now)
 	@$(PY) -m pip uninstall --yes --quiet $(RETIRED) 2>/dev/null || true
 	@$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (minsheng)" > /dev/null
 	@touch $(STAMP)

@@ -11,7 +11,7 @@ floor  what any such run pays before computing anything: papermill executing the
        notebooks' stand-ins (generated into build/bench-floor/) with the same kernel, working
        directory and parameters, each holding a parameters cell, the real notebook's own import
        lines, and a cell importing every further module the real notebook's kernel had loaded
-       by its end (what its calls import lazily: calamine, openpyxl, WeasyPrint, python-docx,
+       by its end (what its calls import lazily: calamine, openpyxl, Typst, python-docx,
        matplotlib's font manager …). That list is not kept by hand: before measuring, the real
        notebooks are executed once (the probe, also the warm-up) with a last cell that records
        the kernel's `sys.modules` in import order, so the floor follows the code.

@@ -25,8 +25,8 @@ PROPRIETARY_FILE = re.compile(r"^(simhei|simsun|nsimsun|msyh(bd|l)?|simkai|simfa
                               r"stfangso|fz\w+)\.(ttf|ttc|otf)$", re.I)
 PROPRIETARY_FAMILY = re.compile(r"^(SimHei|SimSun|NSimSun|SimSun-ExtB|Microsoft YaHei( UI)?|"
                                 r"微软雅黑|黑体|宋体|新宋体|KaiTi|楷体|FangSong|仿宋|方正.*|FZ.*)$", re.I)
-# Where fonts are looked for: the environment itself, fontconfig's folders (WeasyPrint and
-# Chromium fall back to any font there) and the stand-ins' own folders.
+# Where fonts are looked for: the environment itself, fontconfig's folders (Chromium falls
+# back to any font there) and the stand-ins' own folders.
 ROOTS = (Path(sys.prefix), Path("/usr/share/fonts"), Path("/usr/local/share/fonts"),
          Path.home() / ".fonts", Path.home() / ".local/share/fonts", *fonts.SYSTEM_DIRS)
 BIG = 1_000_000          # a file of Chinese glyphs is bigger than this

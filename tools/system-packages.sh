@@ -6,7 +6,6 @@
 #     fonts-noto-cjk       Noto Serif/Sans CJK SC: the PDF's free stand-ins for 小标宋, 仿宋,
 #                          黑体, 宋体 (SIL OFL)
 #     fonts-lxgw-wenkai    LXGW WenKai: the PDF's stand-in for 楷体 (SIL OFL)
-#     libharfbuzz-subset0  WeasyPrint subsets those fonts in ~0.4 s instead of ~10 s
 #   bash tools/system-packages.sh browser    (make browser, run by make test)
 #     chromium             the browser check of the published HTML (tests/test_browser.py)
 #   bash tools/system-packages.sh pictures   (make docs-pictures)
@@ -14,8 +13,8 @@
 set -u
 group=${1:-setup}
 case "$group" in
-  setup)    pkgs=(fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0)
-            why="without them the PDF sets every role in the PyPI Noto faces (no 楷体, no bold title) and subsets slowly" ;;
+  setup)    pkgs=(fonts-noto-cjk fonts-lxgw-wenkai)
+            why="without them the PDF sets every role in the PyPI Noto faces (no 楷体, no bold title)" ;;
   browser)  pkgs=(chromium)
             why="tests/test_browser.py cannot run (it skips, and fails under CI)" ;;
   pictures) pkgs=(poppler-utils libreoffice-writer-nogui)

@@ -86,20 +86,18 @@ def missing_faces() -> list[tuple[str, str]]:
     return [(role, face.package) for role, face in STAND_INS.items() if not face.path.exists()]
 
 
-def pdf_family(role: str) -> str:
-    """The CSS font-family list of a role in the PDF: its stand-in, else the PyPI face."""
+def pdf_families(role: str) -> list[str]:
+    """The families a role is set in in the PDF: its stand-in, else the PyPI face."""
     face = STAND_INS[role]
-    names = [face.family] if face.path.exists() else []
-    return ", ".join(f"'{n}'" for n in [*names, face.fallback])
+    return [face.family, face.fallback] if face.path.exists() else [face.fallback]
 
 
-def pdf_font_faces() -> str:
-    """@font-face rules for the PyPI faces standing in for missing Debian ones (none when
-    every stand-in is installed: WeasyPrint then loads no font file it does not use)."""
-    needed = sorted({STAND_INS[role].fallback for role, _ in missing_faces()})
-    return "\n".join(f"@font-face {{ font-family: '{family}'; "
-                     f"src: url('{pypi_font(family).as_uri()}') format('opentype'); }}"
-                     for family in needed)
+def pdf_font_dirs() -> list[Path]:
+    """The folders Typst takes the PDF's faces from: the installed stand-ins', and the PyPI
+    faces' for roles whose stand-in is missing (no other font can reach the PDF)."""
+    dirs = {face.path.parent for face in STAND_INS.values() if face.path.exists()}
+    dirs |= {pypi_font(STAND_INS[role].fallback).parent for role, _ in missing_faces()}
+    return sorted(dirs)
 
 
 # Browsers: the office fonts first (a reader on an office PC sees the real faces),

@@ -26,7 +26,7 @@ KERNEL = "python3"
 PAPERMILL_OPTIONS = {"kernel_name": KERNEL, "progress_bar": False}
 # Packages whose versions go into the manifest (they shape the figures and the documents).
 MANIFEST_PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "papermill",
-                     "weasyprint", "python-docx", "openpyxl", "python-calamine", "pandera", "cn2an")
+                     "typst", "python-docx", "openpyxl", "python-calamine", "pandera", "cn2an")
 
 
 class NotebookFailed(RuntimeError):

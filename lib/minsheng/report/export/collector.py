@@ -1,12 +1,11 @@
-"""The cyclic garbage collector paused while a document is laid out or a workbook is built.
+"""The cyclic garbage collector paused while a workbook is built.
 
-Laying out the PDF (WeasyPrint) or filling a workbook (openpyxl) allocates hundreds of
-thousands of small objects that all live until the file is written. Such a burst sets off full
-collections, and a full collection traverses every object alive in the process (in a notebook
-kernel, the hundreds of thousands that pandas, matplotlib and WeasyPrint keep from their
-imports) to free next to nothing: ~0.8 s of the bulletin's PDF (benchmarks/README.md).
-Reference counting still frees what it frees; cycles made meanwhile wait for the collector's
-next run, after the block (~50 MB more at the peak for the bulletin's PDF).
+Filling a workbook (openpyxl) allocates hundreds of thousands of small objects that all live
+until the file is written. Such a burst sets off full collections, and a full collection
+traverses every object alive in the process (in a notebook kernel, the hundreds of thousands
+that pandas and matplotlib keep from their imports) to free next to nothing
+(benchmarks/README.md). Reference counting still frees what it frees; cycles made meanwhile
+wait for the collector's next run, after the block.
 """
 
 from __future__ import annotations

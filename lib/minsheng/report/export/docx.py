@@ -279,16 +279,12 @@ class _Writer:
         doc = self.doc
         if self.d.paragraphs:          # the closing never stands alone on a page
             self.d.paragraphs[-1].paragraph_format.keep_with_next = True
-        intro = gb.display_width(gb.ATTACHMENT_INTRO)
-        for k, line in enumerate(doc.attachment_note):
-            hang = gb.note_hanging(line)
-            left = 2 + intro + hang
-            p = self.para(("" if k else gb.ATTACHMENT_INTRO) + line, "Flush")
-            first_at = 2 if k == 0 else 2 + intro
+        for k, note in enumerate(gb.attachment_note_lines(doc)):
+            p = self.para(note.text, "Flush")
             p.paragraph_format.keep_with_next = True
             if k == 0:
                 p.paragraph_format.space_before = Pt(gb.LINE_PITCH_PT)   # 正文下空一行
-            _ppr(p, _chars_ind(left=left, hanging=left - first_at))
+            _ppr(p, _chars_ind(left=note.left, hanging=note.left - note.first_at))
         sig = gb.signature(doc)
         issuer = self.para(doc.issuer, "Signature")
         issuer.paragraph_format.space_before = Pt(gb.LINE_PITCH_PT)     # 下空一行

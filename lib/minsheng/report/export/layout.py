@@ -155,6 +155,23 @@ def note_hanging(line: str) -> float:
 ATTACHMENT_INTRO = "附件："
 
 
+@dataclass(frozen=True)
+class NoteLine:
+    """A 附件说明 line as printed, its indents in characters from the text block's left."""
+
+    text: str          # "附件：" before the first
+    first_at: float    # where its first line starts
+    left: float        # where its wrapped lines start (aligned with the name)
+
+
+def attachment_note_lines(doc: Document) -> list[NoteLine]:
+    """附件说明: "附件：" two characters in; later items under "1."; wrapped names aligned."""
+    start = 2 + display_width(ATTACHMENT_INTRO)
+    return [NoteLine(("" if k else ATTACHMENT_INTRO) + line, 2 if k == 0 else start,
+                     start + note_hanging(line))
+            for k, line in enumerate(doc.attachment_note if doc.attachments else ())]
+
+
 # A title line may end after these (a word ends there) …
 _TITLE_ENDS = set("年月市区县省事度的于和及与、")
 # … and should not start with these.

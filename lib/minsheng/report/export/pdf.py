@@ -1,118 +1,145 @@
-"""An official document as an A4 PDF in the GB/T 9704-2012 layout: WeasyPrint's print of
-its HTML (`export.webpage`), free stand-in fonts embedded by role, subset.
+"""An official document as an A4 PDF in the GB/T 9704-2012 layout, typeset by Typst
+(templates/document.typ) with the free stand-in fonts embedded by role, subset.
+
+The document goes to Typst as data: `payload()` writes its texts, the measures of
+`export.layout` and the table layouts into document.json, the charts as PNG files beside
+it, and the template sets them. Texts are JSON strings, never Typst markup, so nothing a
+unit submits can change the layout or reach a file.
 
 Pagination: a caption stays with the first two rows of its table, the last row (a 合计)
 with the one before, every table repeats its head row, attachments start on a new page
 (landscape ones on landscape pages). A chart pushed to the next page by lack of room would
 leave a half-empty page behind: it is scaled down to fit that room (to no less than
-`MIN_CHART_SCALE`): the body is laid out alone first to find such breaks, then the whole. Title and language are set in the
-PDF's metadata, its structure is tagged; the same document gives the same bytes.
+`MIN_CHART_SCALE`). Title, author, date and language are set in the PDF's metadata, its
+structure is tagged; the same document gives the same bytes.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import tempfile
 import warnings
+from functools import cache
 from pathlib import Path
 
 from minsheng.report import fonts
-from minsheng.report.document import Document
-from minsheng.report.export.collector import collector_paused
-from minsheng.report.export.layout import LINE_PITCH_PT, TEXT_HEIGHT_MM, pt
-from minsheng.report.export.webpage import TEMPLATES, render
+from minsheng.report.charts import palette
+from minsheng.report.document import Attachment, Block, Chart, Document, Items, Paragraph, Table
+from minsheng.report.export import layout as gb
 
+TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "document.typ"
 MIN_CHART_SCALE = 0.6
 # A page ending this far above the text block's bottom before a chart is "half empty".
-_EMPTY_SHARE = 0.25
-PX_PER_PT = 96 / 72
+EMPTY_SHARE = 0.25
+_HEADING_ROLE = {1: "hei", 2: "kai", 3: "body"}   # 一、 黑体, （一） 楷体, 1. 仿宋
 
 
-def _boxes(box):
-    yield box
-    for child in getattr(box, "children", ()) or ():
-        yield from _boxes(child)
+def _table(t: Table, landscape: bool, skip_caption: str) -> list[dict]:
+    lay = gb.table_layout(t, landscape)
+    out = [{"kind": "caption", "text": t.caption}] if t.caption and t.caption != skip_caption else []
+    return [*out, {"kind": "table", "columns": list(t.columns), "rows": [list(r) for r in t.rows],
+                   "size": lay.size_pt, "widths": list(lay.widths),
+                   "short": [j for j, s in enumerate(lay.short) if s], "numeric": list(t.numeric),
+                   "status_column": t.status_column, "statuses": list(t.statuses)}]
 
 
-def _content_bottom(page) -> float:
-    """Lowest edge (px) of anything laid out on the page's text block."""
-    root = page._page_box.children[0] if page._page_box.children else None
-    bottom = 0.0
-    for box in _boxes(root) if root is not None else ():
-        if type(box).__name__ in ("LineBox", "BlockReplacedBox", "InlineReplacedBox", "TableRowBox"):
-            bottom = max(bottom, box.position_y + box.margin_height())
-    return bottom
+def _chart(c: Chart, landscape: bool) -> dict:
+    width_mm = min(c.width_cm * 10, gb.text_width_pt(landscape) * gb.MM_PER_PT)
+    return {"kind": "chart", "key": c.key, "file": _chart_file(c), "width": round(width_mm, 2),
+            "caption": c.caption, "alt": c.alt}
 
 
-def _first_figure(page):
-    """The chart <figure> that opens the page, if one does."""
-    root = page._page_box.children[0] if page._page_box.children else None
-    for box in _boxes(root) if root is not None else ():
-        if box.element_tag == "figure":
-            return box
-        if type(box).__name__ in ("LineBox", "TableRowBox", "BlockReplacedBox"):
-            return None
-    return None
+def _chart_file(c: Chart) -> str:
+    return f"chart-{c.key}.png"
 
 
-def _pushed_charts(document) -> dict[str, float]:
-    """chart key → the image height (pt) that fits the room its page break left behind."""
-    fits: dict[str, float] = {}
-    block_px = pt(TEXT_HEIGHT_MM) * PX_PER_PT
-    for prev, page in zip(document.pages, document.pages[1:], strict=False):
-        figure = _first_figure(page)
-        if figure is None or not str(figure.element.get("id", "")).startswith("chart-"):
-            continue
-        page_box = prev._page_box
-        room = page_box.content_box_y() + page_box.height - _content_bottom(prev)
-        if room < _EMPTY_SHARE * block_px:
-            continue
-        img = next((b for b in _boxes(figure) if type(b).__name__.endswith("ReplacedBox")), None)
-        if img is None:
-            continue
-        others = figure.margin_height() - img.margin_height()
-        height = room - others - LINE_PITCH_PT * PX_PER_PT * 0.25
-        if height >= MIN_CHART_SCALE * img.height:
-            fits[figure.element.get("id")[len("chart-"):]] = height / PX_PER_PT
-    return fits
+def _blocks(blocks: tuple[Block, ...], level: int, landscape: bool = False,
+            skip_caption: str = "") -> list[dict]:
+    out: list[dict] = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            out.append({"kind": "paragraph", "text": b.text, "note": b.style == "note"})
+        elif isinstance(b, Items):
+            out.append({"kind": "items", "lines": [gb.item_marker(n, level) + text
+                                                   for n, text in enumerate(b.items, 1)]})
+        elif isinstance(b, Table):
+            out += _table(b, landscape, skip_caption)
+        elif isinstance(b, Chart):
+            out.append(_chart(b, landscape))
+    return out
 
 
-def _render(doc: Document, chart_heights: dict[str, float] | None = None):
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-
-    html = render(doc, standalone=True, for_pdf=True, chart_heights=chart_heights)
-    font_config = FontConfiguration()
-    return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).render(font_config=font_config)
+def _attachment(doc: Document, a: Attachment) -> dict:
+    return {"label": doc.label(a), "landscape": a.landscape,
+            "title_lines": gb.title_lines(a.title, width_pt=gb.text_width_pt(a.landscape)),
+            "blocks": _blocks(a.blocks, 1, a.landscape, a.title)}
 
 
-def layout(doc: Document):
-    """The document laid out by WeasyPrint (a weasyprint.Document: pages and their boxes),
-    charts pushed off a page scaled into the room they left."""
+def _closing(doc: Document) -> dict:
+    sig = gb.signature(doc)
+    return {"notes": [dataclasses.asdict(n) for n in gb.attachment_note_lines(doc)],
+            "issuer": doc.issuer, "issuer_left": sig.issuer_left,
+            "date": doc.date_text, "date_left": sig.date_left}
+
+
+def payload(doc: Document) -> dict:
+    """What the template sets: the document's content and every measure, as JSON data."""
+    body: list[dict] = []
+    for top in doc.sections:
+        for s in top.walk():
+            if s.heading:
+                body.append({"kind": "heading", "text": s.heading, "role": _HEADING_ROLE[s.level]})
+            body += _blocks(s.blocks, s.level)
+    if body and body[-1]["kind"] == "paragraph":
+        body[-1]["last"] = True
+    return {
+        "meta": {"title": doc.title + (f"（{doc.DRAFT_MARK}）" if doc.draft else ""),
+                 "author": doc.issuer,
+                 "date": [doc.issued_on.year, doc.issued_on.month, doc.issued_on.day]},
+        "page": {"width": gb.PAGE_MM[0], "height": gb.PAGE_MM[1], "margins": gb.MARGINS_MM,
+                 "landscape_margins": gb.LANDSCAPE_MARGINS_MM},
+        "grid": {"size": gb.BODY_PT, "pitch": gb.LINE_PITCH_PT, "tracking": gb.LETTER_SPACING_PT,
+                 "indent": gb.INDENT_PT, "char": gb.BODY_PT + gb.LETTER_SPACING_PT,
+                 "title_size": gb.TITLE_PT, "note_size": gb.NOTE_PT, "caption_size": gb.BODY_PT,
+                 "folio_size": gb.FOLIO_PT, "folio_gap": gb.FOLIO_GAP_MM,
+                 "min_chart_scale": MIN_CHART_SCALE, "empty_share": EMPTY_SHARE},
+        "fonts": {role: {"families": fonts.pdf_families(role), "weight": fonts.STAND_INS[role].weight}
+                  for role in fonts.ROLES},
+        "palette": {code: {"color": p["color"], "hatch": p["hatch"]} for code, p in palette().items()},
+        "code_pattern": gb.CODE.pattern,
+        "draft": doc.draft, "draft_mark": doc.DRAFT_MARK,
+        "title_lines": gb.title_lines(doc.title), "data_note": doc.data_note,
+        "recipients": doc.recipients, "body": body, "closing": _closing(doc),
+        "attachments": [_attachment(doc, a) for a in doc.attachments],
+    }
+
+
+@cache
+def _compiler():
+    import typst
+
+    book = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
+                       font_paths=[str(p) for p in fonts.pdf_font_dirs()])
+    return typst.Compiler(font_paths=book)
+
+
+def pdf_bytes(doc: Document) -> bytes:
+    """The document as A4 PDF (GB/T 9704 layout, stand-in fonts subset and embedded)."""
     missing = fonts.missing_faces()
     if missing:
         warnings.warn("PDF: free stand-in fonts not installed, PyPI Noto faces used instead for "
                       + "、".join(fonts.ROLE_NAMES[r] for r, _ in missing) + "; install "
                       + " ".join(sorted({p for _, p in missing})) + " (make setup as root)",
                       stacklevel=2)
-    charts_in_body = any(b.kind == "chart" for top in doc.sections for s in top.walk()
-                         for b in s.blocks)
-    charts_later = any(b.kind == "chart" for a in doc.attachments for b in a.blocks)
-    if not charts_in_body and not charts_later:
-        return _render(doc)
-    if charts_later:
-        document = _render(doc)
-        fits = _pushed_charts(document)
-        return _render(doc, fits) if fits else document
-    # The body alone breaks where the whole document does: lay it out to place its charts
-    # (a few pages; the attachments' long tables are most of the work), then the whole once.
-    fits = _pushed_charts(_render(dataclasses.replace(doc, attachments=())))
-    return _render(doc, fits)
-
-
-def pdf_bytes(doc: Document) -> bytes:
-    """The document as A4 PDF (GB/T 9704 layout, stand-in fonts subset and embedded)."""
-    with collector_paused():   # layout allocates in bursts that full collections only slow
-        return layout(doc).write_pdf(pdf_tags=True)
+    charts = {b.key: b for b in doc.blocks() if isinstance(b, Chart)}
+    with tempfile.TemporaryDirectory(prefix="minsheng-pdf-") as tmp:
+        root = Path(tmp)
+        (root / "document.json").write_text(json.dumps(payload(doc), ensure_ascii=False),
+                                            encoding="utf-8")
+        for chart in charts.values():
+            (root / _chart_file(chart)).write_bytes(chart.png)
+        return _compiler().compile(TEMPLATE.read_bytes(), root=str(root), format="pdf")
 
 
 def write_pdf(doc: Document, path: str | Path) -> Path:

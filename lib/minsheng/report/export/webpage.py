@@ -1,11 +1,11 @@
-"""An official document (report.document) as HTML: the published page, readable offline, and
-the print layout WeasyPrint turns into the PDF (`export.pdf`).
+"""An official document (report.document) as HTML: the published page, readable offline and
+printable from a browser in the GB/T 9704 page (the PDF is typeset apart, `export.pdf`).
 
 HTML comes from Jinja2 templates with autoescape on, so submitted text (进展情况, unit
 names) can never inject markup; images are data: URIs, no external URL is referenced and a
 Content-Security-Policy forbids fetching anything or running a script.
 
-    to_html(doc, standalone=True, for_pdf=False)   whole page, or a styled <div> fragment
+    to_html(doc, standalone=True)                  whole page, or a styled <div> fragment
     heading_html(doc)                              title, 征求意见稿, data note, 主送 (notebook)
     section_html(section)                          one section (notebook)
     closing_html(doc), attachment_html(doc, a)     附件说明 + signature; one attachment
@@ -88,9 +88,8 @@ def _draft_page_css() -> str:
     return "\n".join(f"@page {name}{{ {box} }}" for name in ("", "landscape "))
 
 
-def _variables(for_pdf: bool) -> str:
-    family = fonts.pdf_family if for_pdf else fonts.screen_family
-    roles = " ".join(f"--f-{r}: {family(r)};" for r in fonts.ROLES)
+def _variables() -> str:
+    roles = " ".join(f"--f-{r}: {fonts.screen_family(r)};" for r in fonts.ROLES)
     print_grid = (f"--size: {_pt(gb.BODY_PT)}; --pitch: {_pt(gb.LINE_PITCH_PT)}; "
                   f"--gap: {_pt(gb.LINE_PITCH_PT)}; "
                   f"--indent: {_pt(gb.INDENT_PT)}; --ls: {_pt(gb.LETTER_SPACING_PT)}; "
@@ -98,8 +97,6 @@ def _variables(for_pdf: bool) -> str:
                   f"--note-size: {_pt(gb.NOTE_PT)}; --caption-size: {_pt(gb.BODY_PT)};")
     screen_grid = ("--size: 18px; --pitch: 1.85; --gap: 1.85em; --indent: 2em; --ls: 0; --title-size: 1.55em; "
                    "--title-pitch: 1.45; --note-size: 0.9em; --caption-size: 1em;")
-    if for_pdf:
-        return f".ms-doc {{ {roles} {print_grid} }}"
     return (f".ms-doc {{ {roles} {screen_grid} }}\n"
             f"@media print {{ .ms-doc {{ {print_grid} }} }}")
 
@@ -111,17 +108,15 @@ def _static_css() -> str:
     return re.sub(r"\n{2,}", "\n", re.sub(r"/\*.*?\*/", "", css, flags=re.S)).strip()
 
 
-def css(for_pdf: bool = False, draft: bool = False, pages: bool = True) -> Markup:
-    """The stylesheet: fonts by role (stand-ins embedded in the PDF, office names first on
-    screen), the grid, the status swatches and, for whole documents, the @page rules."""
+def css(draft: bool = False, pages: bool = True) -> Markup:
+    """The stylesheet: fonts by role (office names first, then the free stand-ins), the grid,
+    the status swatches and, for whole documents, the @page rules."""
     parts = []
-    if for_pdf:
-        parts.append(fonts.pdf_font_faces())
     if pages:
         parts.append(page_css())
         if draft:
             parts.append(_draft_page_css())
-    parts += [_variables(for_pdf), _static_css(), status_css()]
+    parts += [_variables(), _static_css(), status_css()]
     return Markup("\n".join(parts))
 
 
@@ -134,25 +129,17 @@ class TableView:
 
 
 class HtmlLayout:
-    """What the templates ask of the layout, in the units of the medium (pt in print)."""
+    """What the templates ask of the layout, in em."""
 
-    ATTACHMENT_INTRO = gb.ATTACHMENT_INTRO
-
-    def __init__(self, for_pdf: bool, chart_heights: dict[str, float] | None = None):
-        self.for_pdf = for_pdf
-        self.chart_heights = chart_heights or {}
-
-    def _chars(self, n: float) -> str:
-        if self.for_pdf:
-            return _pt(n * (gb.BODY_PT + gb.LETTER_SPACING_PT))
+    @staticmethod
+    def _chars(n: float) -> str:
         return f"{n:g}em"
 
     def table(self, table: Table, landscape: bool) -> TableView:
         lay = gb.table_layout(table, landscape)
         widths = tuple(round(100 * w, 2) for w in lay.widths)
         # On screen, a table keeps the width it has on paper (in em of its size) and scrolls.
-        min_em = 0.0 if self.for_pdf else round(
-            gb.text_width_pt(landscape) / lay.size_pt * 0.75, 1)
+        min_em = round(gb.text_width_pt(landscape) / lay.size_pt * 0.75, 1)
         return TableView("t12" if lay.size_pt >= 12 else "t10", widths, lay.short, min_em)
 
     @staticmethod
@@ -163,19 +150,16 @@ class HtmlLayout:
     def marker(n: int, level: int) -> str:
         return gb.item_marker(n, level)
 
-    def note_style(self, line: str, first: bool) -> str:
-        # 附件说明: "附件：" two characters in; later items under "1."; wrapped names aligned.
-        hang = gb.note_hanging(line)
-        start = 2 + gb.display_width(gb.ATTACHMENT_INTRO)
-        left = start + hang
-        first_at = 2 if first else start
-        return f"padding-left: {self._chars(left)}; text-indent: -{self._chars(left - first_at)}"
+    @staticmethod
+    def note_lines(doc: Document) -> list[gb.NoteLine]:
+        return gb.attachment_note_lines(doc)
+
+    def note_style(self, note: gb.NoteLine) -> str:
+        return (f"padding-left: {self._chars(note.left)}; "
+                f"text-indent: -{self._chars(note.left - note.first_at)}")
 
     def signature(self, doc: Document) -> dict[str, str]:
         sig = gb.signature(doc)
-        if self.for_pdf:      # from the left: exact in characters, whatever the digits' width
-            return {"issuer": f"text-align: left; padding-left: {self._chars(sig.issuer_left)}",
-                    "date": f"text-align: left; padding-left: {self._chars(sig.date_left)}"}
         return {"issuer": f"padding-right: {self._chars(sig.issuer_right)}",
                 "date": f"padding-right: {self._chars(sig.date_right)}"}
 
@@ -183,9 +167,8 @@ class HtmlLayout:
     def image(chart: Chart) -> str:
         return "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
 
-    def chart_style(self, chart: Chart, landscape: bool) -> str:
-        if chart.key in self.chart_heights:     # scaled to fit the room left on a page
-            return f"height: {self.chart_heights[chart.key]:.2f}pt; width: auto"
+    @staticmethod
+    def chart_style(chart: Chart, landscape: bool) -> str:
         width_cm = min(chart.width_cm, gb.text_width_pt(landscape) * gb.MM_PER_PT / 10)
         return f"width: {width_cm:.2f}cm"
 
@@ -216,18 +199,10 @@ def _env():
     return env
 
 
-def to_html(doc: Document, standalone: bool = True, for_pdf: bool = False) -> str:
-    """The document as HTML. `standalone`: a whole page; else a styled <div> fragment.
-    `for_pdf`: the print layout with the embedded stand-in fonts (for WeasyPrint)."""
-    return render(doc, standalone, for_pdf)
-
-
-def render(doc: Document, standalone: bool = True, for_pdf: bool = False,
-           chart_heights: dict[str, float] | None = None) -> str:
-    """`to_html`, with some charts set to a height in pt (the PDF's pagination)."""
+def to_html(doc: Document, standalone: bool = True) -> str:
+    """The document as HTML. `standalone`: a whole page; else a styled <div> fragment."""
     return _env().get_template("document.html.j2").render(
-        doc=doc, standalone=standalone, L=HtmlLayout(for_pdf, chart_heights),
-        css=css(for_pdf, doc.draft, pages=standalone))
+        doc=doc, standalone=standalone, L=HtmlLayout(), css=css(doc.draft, pages=standalone))
 
 
 def _fragment(body: str, with_style: bool) -> str:
@@ -236,7 +211,7 @@ def _fragment(body: str, with_style: bool) -> str:
 
 
 def _macro(name: str):
-    module = _env().get_template("blocks.html.j2").make_module({"L": HtmlLayout(False)})
+    module = _env().get_template("blocks.html.j2").make_module({"L": HtmlLayout()})
     return getattr(module, name)
 
 
