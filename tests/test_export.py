@@ -263,6 +263,20 @@ def test_a_chart_pushed_off_a_page_is_scaled_into_the_room_it_left(doc):
     assert pdf.MIN_CHART_SCALE * natural_pt <= height_pt < 0.98 * natural_pt
 
 
+def test_the_pdf_written_alongside_is_the_same_and_its_error_is_raised(doc, rendered, tmp_path,
+                                                                      monkeypatch):
+    with pdf.writing_pdf(doc, tmp_path / "a.pdf") as future:
+        other = write_docx(doc, tmp_path / "a.docx")          # meanwhile, in this thread
+    assert future.result().read_bytes() == rendered and other.exists()
+
+    def broken(*_):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pdf, "write_pdf", broken)
+    with pytest.raises(OSError, match="disk full"), pdf.writing_pdf(doc, tmp_path / "b.pdf"):
+        pass                                                   # the body never asks for it
+
+
 def test_same_inputs_same_pdf(doc, rendered):
     assert pdf.pdf_bytes(document()) == rendered
 

@@ -11,7 +11,7 @@ from minsheng.contracts.store import CleanOutputs
 from minsheng.report.bulletin.model import Bulletin
 from minsheng.report.checklist import write_checklist
 from minsheng.report.export.docx import write_docx
-from minsheng.report.export.pdf import write_pdf
+from minsheng.report.export.pdf import writing_pdf
 from minsheng.report.export.webpage import write_html
 
 NAMES = {"html": "bulletin.html", "pdf": "bulletin.pdf", "docx": "bulletin.docx",
@@ -21,6 +21,7 @@ NAMES = {"html": "bulletin.html", "pdf": "bulletin.pdf", "docx": "bulletin.docx"
 def write_bulletin_files(bulletin: Bulletin, clean: CleanOutputs, out_dir: Path) -> list[Path]:
     """Write the four files into `out_dir`; returns their paths."""
     out = Path(out_dir)
-    return [write_html(bulletin, out / NAMES["html"]), write_pdf(bulletin, out / NAMES["pdf"]),
-            write_docx(bulletin, out / NAMES["docx"]),
-            write_checklist(clean, bulletin.data, out / NAMES["checklist"], bulletin.issued_on)]
+    with writing_pdf(bulletin, out / NAMES["pdf"]) as pdf:
+        others = [write_html(bulletin, out / NAMES["html"]), write_docx(bulletin, out / NAMES["docx"]),
+                  write_checklist(clean, bulletin.data, out / NAMES["checklist"], bulletin.issued_on)]
+    return [others[0], pdf.result(), *others[1:]]

@@ -12,7 +12,7 @@ from minsheng.report.dispatch.model import Dispatch
 from minsheng.report.dispatch.notices import build_notices
 from minsheng.report.dispatch.sheets import workbook_bytes
 from minsheng.report.export.docx import write_docx
-from minsheng.report.export.pdf import write_pdf
+from minsheng.report.export.pdf import writing_pdf
 from minsheng.report.export.webpage import write_html
 
 NAMES = {"html": "dispatch.html", "pdf": "dispatch.pdf", "docx": "dispatch.docx",
@@ -34,11 +34,12 @@ def write_dispatch_files(doc: Dispatch, data: DispatchData, out_dir: Path) -> li
     out.mkdir(parents=True, exist_ok=True)
     notices = build_notices(data, doc.issued_on, issuer=doc.issuer)  # checked before any write
     xlsx = out / NAMES["xlsx"]
-    xlsx.write_bytes(workbook_bytes(data, doc.issued_on))
-    written = [write_html(doc, out / NAMES["html"]), write_pdf(doc, out / NAMES["pdf"]),
-               write_docx(doc, out / NAMES["docx"]), xlsx]
-    folder = out / NOTICES
-    folder.mkdir(exist_ok=True)
-    for old in folder.glob("*.docx"):
-        old.unlink()
-    return written + [write_docx(n, folder / notice_file(unit)) for unit, n in notices.items()]
+    with writing_pdf(doc, out / NAMES["pdf"]) as pdf:
+        xlsx.write_bytes(workbook_bytes(data, doc.issued_on))
+        html, docx = write_html(doc, out / NAMES["html"]), write_docx(doc, out / NAMES["docx"])
+        folder = out / NOTICES
+        folder.mkdir(exist_ok=True)
+        for old in folder.glob("*.docx"):
+            old.unlink()
+        written = [write_docx(n, folder / notice_file(unit)) for unit, n in notices.items()]
+    return [html, pdf.result(), docx, xlsx, *written]

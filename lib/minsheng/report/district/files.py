@@ -11,7 +11,7 @@ from minsheng.report.district.data import DistrictData
 from minsheng.report.district.model import DistrictBulletin
 from minsheng.report.district.tables import tables_bytes
 from minsheng.report.export.docx import write_docx
-from minsheng.report.export.pdf import write_pdf
+from minsheng.report.export.pdf import writing_pdf
 from minsheng.report.export.webpage import write_html
 
 NAMES = {"html": "bulletin.html", "pdf": "bulletin.pdf", "docx": "bulletin.docx",
@@ -23,6 +23,7 @@ def write_district_files(doc: DistrictBulletin, data: DistrictData, out_dir: str
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tables = out / NAMES["tables"]
-    tables.write_bytes(tables_bytes(data, doc.issued_on))
-    return [write_html(doc, out / NAMES["html"]), write_pdf(doc, out / NAMES["pdf"]),
-            write_docx(doc, out / NAMES["docx"]), tables]
+    with writing_pdf(doc, out / NAMES["pdf"]) as pdf:
+        tables.write_bytes(tables_bytes(data, doc.issued_on))
+        html, docx = write_html(doc, out / NAMES["html"]), write_docx(doc, out / NAMES["docx"])
+    return [html, pdf.result(), docx, tables]

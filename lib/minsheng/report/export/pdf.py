@@ -20,6 +20,9 @@ import dataclasses
 import json
 import tempfile
 import warnings
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -146,3 +149,17 @@ def write_pdf(doc: Document, path: str | Path) -> Path:
     path = Path(path)
     path.write_bytes(pdf_bytes(doc))
     return path
+
+
+@contextmanager
+def writing_pdf(doc: Document, path: str | Path) -> Iterator[Future[Path]]:
+    """`write_pdf` in a thread while the caller writes the other files: Typst lets go of the
+    GIL while it sets the pages, so on two cores the DOCX and the workbooks take no extra
+    time. Yields the PDF's future; leaves only once the PDF is written, raising its error."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="minsheng-pdf")
+    future = pool.submit(write_pdf, doc, path)
+    try:
+        yield future
+    finally:
+        pool.shutdown(wait=True)
+    future.result()
