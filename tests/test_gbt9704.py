@@ -400,6 +400,24 @@ def test_pdf_text_block_and_page_numbers(reader):
             assert x == pytest.approx(m["left"] + one_in, abs=0.5)
 
 
+def test_pdf_attachment_titles_centred_and_short_heads_on_one_line(reader):
+    doc = document()
+    for a in doc.attachments:
+        page = next(pg for pg in reader.pages
+                    if re.sub(r"\s", "", pg.extract_text()).startswith(doc.label(a)))
+        width = float(page.mediabox.width) / 72 * 25.4
+        m = gb.LANDSCAPE_MARGINS_MM if width > 250 else gb.MARGINS_MM
+        found = positions(page)
+        title = next(p for p in found if p[0] == a.title)
+        title_mm = len(a.title) * gb.TITLE_PT / 72 * 25.4        # CJK: one em a character
+        centre = m["left"] + (width - m["left"] - m["right"]) / 2
+        assert title[1] + title_mm / 2 == pytest.approx(centre, abs=1.5), a.title
+    # 序号 and 状态 are short columns: their heads stand on one line, as their cells do
+    first = next(pg for pg in reader.pages if re.sub(r"\s", "", pg.extract_text()).startswith("附件1"))
+    texts = [p[0] for p in positions(first)]
+    assert "序号" in texts and "状态" in texts, texts[:20]
+
+
 def test_pdf_fonts_by_role(reader):
     doc = document()
     used: dict[str, set[str]] = {}
