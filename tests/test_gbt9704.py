@@ -418,6 +418,26 @@ def test_pdf_attachment_titles_centred_and_short_heads_on_one_line(reader):
     assert "序号" in texts and "状态" in texts, texts[:20]
 
 
+def test_pdf_lines_hold_28_characters_and_break_before_a_bracket_after_a_percentage():
+    import dataclasses
+
+    from minsheng.report.document import Paragraph, Section
+    from pypdf import PdfReader
+
+    # 2 + 26 characters on the first line (indent, then 25 and "40" as one); the second fits
+    # "61.6%" (412.8 pt of the 442.2 pt line) and breaks before "（", as Word and WPS do
+    text = ("已报送完成值和年度任务的40项指标中，达到序时进度（含已完成年度任务）的17项，"
+            "占42.5%；平均完成率61.6%（单项按100%封顶）。")
+    doc = dataclasses.replace(document(), attachments=(), sections=(
+        Section("lead", "", (Paragraph(text),), level=0),))
+    page = PdfReader(io.BytesIO(pdf.pdf_bytes(doc))).pages[0]
+    lines = [re.sub(r"\s", "", line) for line in page.extract_text().splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("已报送"))
+    assert lines[start:start + 3] == ["已报送完成值和年度任务的40项指标中，达到序时进度",
+                                      "（含已完成年度任务）的17项，占42.5%；平均完成率61.6%",
+                                      "（单项按100%封顶）。"]
+
+
 def test_pdf_fonts_by_role(reader):
     doc = document()
     used: dict[str, set[str]] = {}
