@@ -229,6 +229,14 @@ def test_pdf_embeds_only_the_free_stand_ins_and_every_glyph(rendered):
     assert not glyph_codes(rendered) & {"0000", "ffff"}, ".notdef glyphs in the PDF"
 
 
+def test_what_typst_warns_of_is_shown(doc, monkeypatch):
+    from minsheng.report import fonts
+
+    monkeypatch.setattr(fonts, "pdf_families", lambda role: ["No Such Face"])
+    with pytest.warns(UserWarning, match="unknown font family: no such face"):
+        pdf.pdf_bytes(doc)
+
+
 def test_missing_glyph_check_is_not_vacuous():
     no_glyph = dataclasses.replace(document(), attachments=(), sections=(
         Section("lead", "", (Paragraph("重庆\ue000市"),), level=0),))   # no font has U+E000

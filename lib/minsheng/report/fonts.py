@@ -87,9 +87,9 @@ def missing_faces() -> list[tuple[str, str]]:
 
 
 def pdf_families(role: str) -> list[str]:
-    """The families a role is set in in the PDF: its stand-in, else the PyPI face."""
+    """The family a role is set in in the PDF: its stand-in, else the PyPI face."""
     face = STAND_INS[role]
-    return [face.family, face.fallback] if face.path.exists() else [face.fallback]
+    return [face.family if face.path.exists() else face.fallback]
 
 
 def pdf_font_dirs() -> list[Path]:

@@ -142,7 +142,11 @@ def pdf_bytes(doc: Document) -> bytes:
                                             encoding="utf-8")
         for chart in charts.values():
             (root / _chart_file(chart)).write_bytes(chart.png)
-        return _compiler().compile(TEMPLATE.read_bytes(), root=str(root), format="pdf")
+        data, said = _compiler().compile_with_warnings(TEMPLATE.read_bytes(), root=str(root),
+                                                       format="pdf")
+    for warning in said:     # e.g. a character no stand-in has: shown, not swallowed
+        warnings.warn(f"PDF（Typst）: {warning}", stacklevel=2)
+    return data
 
 
 def write_pdf(doc: Document, path: str | Path) -> Path:
