@@ -232,7 +232,7 @@ def test_pdf_embeds_only_the_free_stand_ins_and_every_glyph(rendered):
 def test_what_typst_warns_of_is_shown(doc, monkeypatch):
     from minsheng.report import fonts
 
-    monkeypatch.setattr(fonts, "pdf_families", lambda role: ["No Such Face"])
+    monkeypatch.setattr(fonts, "pdf_family", lambda role: "No Such Face")
     with pytest.warns(UserWarning, match="unknown font family: no such face"):
         pdf.pdf_bytes(doc)
 

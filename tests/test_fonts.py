@@ -66,7 +66,7 @@ def test_the_pdf_stand_in_of_each_role_is_installed_in_simplified_chinese(role):
     assert len(mine) == 1, [f["name"].getDebugName(1) for f in faces]
     assert mine[0]["OS/2"].usWeightClass == face.weight
     assert all(ord(ch) in mine[0].getBestCmap() for ch in SAMPLE)
-    assert fonts.pdf_families(role)[0] == face.family
+    assert fonts.pdf_family(role) == face.family
 
 
 def test_pdf_uses_the_pypi_faces_only_where_a_stand_in_is_missing(monkeypatch, tmp_path):
@@ -76,7 +76,7 @@ def test_pdf_uses_the_pypi_faces_only_where_a_stand_in_is_missing(monkeypatch, t
                        fonts.SERIF_FAMILY)
     monkeypatch.setitem(fonts.STAND_INS, "kai", moved)
     assert fonts.missing_faces() == [("kai", "fonts-lxgw-wenkai")]
-    assert fonts.pdf_families("kai") == [fonts.SERIF_FAMILY]
+    assert fonts.pdf_family("kai") == fonts.SERIF_FAMILY
     assert fonts.pypi_font(fonts.SERIF_FAMILY).parent in fonts.pdf_font_dirs()
 
 

@@ -342,13 +342,18 @@ def reader():
     return PdfReader(io.BytesIO(pdf.pdf_bytes(document())))
 
 
+def page_mm(page) -> tuple[float, float, dict[str, float]]:
+    """A PDF page's width and height in mm, and the margins its orientation has."""
+    w, h = (float(x) / 72 * 25.4 for x in (page.mediabox.width, page.mediabox.height))
+    return w, h, gb.LANDSCAPE_MARGINS_MM if w > h else gb.MARGINS_MM
+
+
 def test_pdf_pages_are_a4_with_the_same_margins(reader):
     turned_pages = set()
     for i, page in enumerate(reader.pages):
-        w, h = (float(x) / 72 * 25.4 for x in (page.mediabox.width, page.mediabox.height))
+        w, h, m = page_mm(page)
         turned = w > h
         assert sorted((round(w), round(h))) == [210, 297]
-        m = gb.LANDSCAPE_MARGINS_MM if turned else gb.MARGINS_MM
         text = [p for p in positions(page) if not re.fullmatch(r"—\s*\d+\s*—", p[0])]
         xs, ys = [p[1] for p in text], [p[2] for p in text]
         # text starts at the left margin (in a table, a padding or a right-aligned 序号 in)
@@ -389,8 +394,7 @@ def test_pdf_text_block_and_page_numbers(reader):
         number = [p for p in positions(page) if re.fullmatch(rf"—\s*{k}\s*—", p[0])]
         assert number, k
         _, x, y, font = number[0]
-        width = float(page.mediabox.width) / 72 * 25.4
-        m = gb.LANDSCAPE_MARGINS_MM if width > 250 else gb.MARGINS_MM
+        width, _, m = page_mm(page)
         assert font == "NotoSerifCJKsc-Regular"                      # 宋体's stand-in
         assert m["bottom"] - 7 - 6 < y < m["bottom"] - 7             # 7 mm below the block
         one_in = 14 / 72 * 25.4                                      # one 4号 character
@@ -405,8 +409,7 @@ def test_pdf_attachment_titles_centred_and_short_heads_on_one_line(reader):
     for a in doc.attachments:
         page = next(pg for pg in reader.pages
                     if re.sub(r"\s", "", pg.extract_text()).startswith(doc.label(a)))
-        width = float(page.mediabox.width) / 72 * 25.4
-        m = gb.LANDSCAPE_MARGINS_MM if width > 250 else gb.MARGINS_MM
+        width, _, m = page_mm(page)
         found = positions(page)
         title = next(p for p in found if p[0] == a.title)
         title_mm = len(a.title) * gb.TITLE_PT / 72 * 25.4        # CJK: one em a character

@@ -22,6 +22,6 @@ def write_bulletin_files(bulletin: Bulletin, clean: CleanOutputs, out_dir: Path)
     """Write the four files into `out_dir`; returns their paths."""
     out = Path(out_dir)
     with writing_pdf(bulletin, out / NAMES["pdf"]) as pdf:
-        others = [write_html(bulletin, out / NAMES["html"]), write_docx(bulletin, out / NAMES["docx"]),
-                  write_checklist(clean, bulletin.data, out / NAMES["checklist"], bulletin.issued_on)]
-    return [others[0], pdf.result(), *others[1:]]
+        html, docx = write_html(bulletin, out / NAMES["html"]), write_docx(bulletin, out / NAMES["docx"])
+        checklist = write_checklist(clean, bulletin.data, out / NAMES["checklist"], bulletin.issued_on)
+    return [html, pdf.result(), docx, checklist]

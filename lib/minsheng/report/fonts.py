@@ -86,10 +86,10 @@ def missing_faces() -> list[tuple[str, str]]:
     return [(role, face.package) for role, face in STAND_INS.items() if not face.path.exists()]
 
 
-def pdf_families(role: str) -> list[str]:
+def pdf_family(role: str) -> str:
     """The family a role is set in in the PDF: its stand-in, else the PyPI face."""
     face = STAND_INS[role]
-    return [face.family if face.path.exists() else face.fallback]
+    return face.family if face.path.exists() else face.fallback
 
 
 def pdf_font_dirs() -> list[Path]:

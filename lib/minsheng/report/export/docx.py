@@ -253,7 +253,7 @@ class _Writer:
     def section(self, s: Section) -> None:
         if s.heading and s.level >= 1:
             self.para(s.heading, f"Heading{min(s.level, 3)}",
-                      role={1: "hei", 2: "kai"}.get(s.level, "body"))
+                      role=gb.heading_role(s.level))
         for b in s.blocks:
             self.block(b, s.level, False)
         for sub in s.subsections:

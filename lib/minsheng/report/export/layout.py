@@ -117,6 +117,11 @@ def twips(fractions: tuple[float, ...], total: int) -> list[int]:
     return out
 
 
+def heading_role(level: int) -> str:
+    """The font role of a heading: 一、 黑体, （一） 楷体, 1. and below 仿宋 (fonts.ROLES)."""
+    return {1: "hei", 2: "kai"}.get(level, "body")
+
+
 def item_marker(n: int, level: int) -> str:
     """Numbering of an enumeration: "1. " under 一、 and （一）; "（1）" under a 1. heading."""
     return f"（{n}）" if level >= 3 else f"{n}. "

@@ -36,7 +36,6 @@ TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "document.typ"
 MIN_CHART_SCALE = 0.6
 # A page ending this far above the text block's bottom before a chart is "half empty".
 EMPTY_SHARE = 0.25
-_HEADING_ROLE = {1: "hei", 2: "kai", 3: "body"}   # 一、 黑体, （一） 楷体, 1. 仿宋
 
 
 def _table(t: Table, landscape: bool, skip_caption: str) -> list[dict]:
@@ -93,7 +92,7 @@ def payload(doc: Document) -> dict:
     for top in doc.sections:
         for s in top.walk():
             if s.heading:
-                body.append({"kind": "heading", "text": s.heading, "role": _HEADING_ROLE[s.level]})
+                body.append({"kind": "heading", "text": s.heading, "role": gb.heading_role(s.level)})
             body += _blocks(s.blocks, s.level)
     if body and body[-1]["kind"] == "paragraph":
         body[-1]["last"] = True
@@ -108,7 +107,7 @@ def payload(doc: Document) -> dict:
                  "title_size": gb.TITLE_PT, "note_size": gb.NOTE_PT, "caption_size": gb.BODY_PT,
                  "folio_size": gb.FOLIO_PT, "folio_gap": gb.FOLIO_GAP_MM,
                  "min_chart_scale": MIN_CHART_SCALE, "empty_share": EMPTY_SHARE},
-        "fonts": {role: {"families": fonts.pdf_families(role), "weight": fonts.STAND_INS[role].weight}
+        "fonts": {role: {"family": fonts.pdf_family(role), "weight": fonts.STAND_INS[role].weight}
                   for role in fonts.ROLES},
         "palette": {code: {"color": p["color"], "hatch": p["hatch"]} for code, p in palette().items()},
         "code_pattern": gb.CODE.pattern,
