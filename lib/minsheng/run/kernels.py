@@ -21,9 +21,14 @@ from minsheng import config
 from minsheng.run.notebooks import strip_volatile
 
 KERNEL = "python3"
+# Every kernel a run starts: history in memory, as nbclient starts its kernels, and exiting
+# without the collector's last sweeps over what the notebook imported (run.batch_kernel).
+KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",
+                    "--IPKernelApp.extra_extensions=minsheng.run.batch_kernel")
 # How every run (and the benchmarks' floors) calls papermill. It saves the executed copy as
 # each cell starts and ends, so a kernel that dies leaves the notebook up to its last cell.
-PAPERMILL_OPTIONS = {"kernel_name": KERNEL, "progress_bar": False}
+PAPERMILL_OPTIONS = {"kernel_name": KERNEL, "progress_bar": False,
+                     "extra_arguments": list(KERNEL_ARGUMENTS)}
 # Packages whose versions go into the manifest (they shape the figures and the documents).
 MANIFEST_PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "papermill",
                      "typst", "python-docx", "openpyxl", "python-calamine", "pandera", "cn2an")
@@ -75,7 +80,6 @@ def kernel_manager(log: Path) -> type:
 # (leaving catch_warnings marks every module's registry of shown warnings stale).
 _NEW_SESSION = ("get_ipython().reset(new_session=True)\n"
                 "with __import__('warnings').catch_warnings():\n    pass\n")
-_HISTORY = "--HistoryManager.hist_file=:memory:"   # as nbclient starts its kernels
 
 
 class KeptKernel:
@@ -94,7 +98,7 @@ class KeptKernel:
         self.kc = None
 
         async def start():
-            await self.km.start_kernel(cwd=str(config.ROOT), extra_arguments=[_HISTORY])
+            await self.km.start_kernel(cwd=str(config.ROOT), extra_arguments=list(KERNEL_ARGUMENTS))
             self.kc = self.km.client()
             self.kc.start_channels()
             await self.kc.wait_for_ready(timeout=60)
