@@ -9,7 +9,7 @@ import sys
 import nbformat
 import pytest
 from minsheng import config
-from minsheng.run.kernels import NotebookFailed, execute_notebook
+from minsheng.run.kernels import KeptKernel, NotebookFailed, execute_notebook
 from nbformat.v4 import new_code_cell, new_notebook
 
 
@@ -69,3 +69,27 @@ def test_the_extension_freezes_the_heap_after_the_notebooks_own_exit_handlers(tm
     first, last = seen.read_text().splitlines()
     assert first == "first 0"
     assert last.startswith("last ") and int(last.split()[1]) > 1000
+
+
+def test_a_kept_kernel_freezes_what_survives_its_reset():
+    """After a notebook, a kept kernel's reset collects the notebook's garbage; what survives
+    (the imports and their caches) is frozen, so the next notebook's collections skip it."""
+    kernel = KeptKernel()
+    try:
+        client = kernel.km.blocking_client()
+        client.start_channels()
+        printed = []
+
+        def frozen() -> int:
+            printed.clear()
+            client.execute_interactive(
+                "print(__import__('gc').get_freeze_count())", timeout=60,
+                output_hook=lambda m: printed.append(m["content"].get("text", "")))
+            return int("".join(printed))
+
+        assert frozen() == 0
+        kernel.new_session()
+        assert frozen() > 1000
+        client.stop_channels()
+    finally:
+        kernel.shutdown()
