@@ -149,6 +149,7 @@ def job_parameters(district: str = "万州区") -> dict:
     out = FLOOR / "out"
     (out / "executed").mkdir(parents=True, exist_ok=True)
     return {"clean_dir": relative(city / "data"), "out_dir": relative(out),
+            "results_dir": relative(FLOOR / "results"),
             "quarter": manifest["period"], "district": district,
             "draft": bool(manifest["draft"]), "issued_on": manifest["issued_on"],
             "catalogue": relative(city / "data" / "catalogue.yaml")}

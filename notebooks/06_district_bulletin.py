@@ -23,6 +23,7 @@
 # %% tags=["parameters"]
 clean_dir = "data/reference/clean"  # 清洗输出目录（或市级发布的 data/ 文件夹） / cleaning outputs (or the city publication's data/)
 out_dir = "build/reference/out-06"  # 文件写到这里 / where the files are written
+results_dir = "build/reference/results-06"  # 计算结果（发布清单据此计数）/ the computed rows, which the publication's manifest counts
 quarter = "2026Q3"  # 季度，如 2026Q3 / quarter, e.g. 2026Q3
 district = "万州区"  # 区县全称 / the district's full name
 draft = False  # 征求意见稿 / a draft (the quarter is not final yet)
@@ -46,6 +47,7 @@ clean = store.read(p.clean_dir)
 data = assemble_district(p.catalogue, clean.ledger, clean.quality, p.quarter, p.district,
                          draft=p.draft)
 doc = build_district(data, p.issued_on)  # 算术核对不通过即报错 / raises if the arithmetic does not add up
+store.write_results(data.computed(), p.results_dir)  # 发布清单据此计数，不再重算 / the manifest counts these
 
 # %%
 HTML(webpage.heading_html(doc))

@@ -2,6 +2,7 @@
 cluster, skipped when nothing changed, a failure stopping no other district and keeping
 that district's previous publication."""
 
+import ast
 import hashlib
 import json
 import shutil
@@ -13,6 +14,7 @@ from minsheng.catalogue import districts as district_list
 from minsheng.run import fanout
 from minsheng.run.fanout import FAILED, PUBLISHED, SKIPPED, DistrictJob, DistrictOutcome
 from minsheng.run.kernels import NotebookFailed
+from minsheng.run.notebooks import UNPUBLISHED
 from minsheng.run.params import ParameterError
 from minsheng.run.runner import execute, plan_run
 
@@ -63,6 +65,15 @@ def test_three_districts_in_two_processes(city):
         city_m = json.loads((city / "manifest.json").read_text(encoding="utf-8"))
         assert m["district"] == d and m["city_fingerprint"] == city_m["fingerprint"]
         assert m["city"]["sha256"] == hashlib.sha256((city / "manifest.json").read_bytes()).hexdigest()
+        # The notebook stores its rows for the manifest's counts in a folder not published,
+        # and its executed copy names that folder so, not by its temporary path.
+        assert "results_dir" not in m["parameters"]["06_district_bulletin"]
+        executed = (folder / "executed" / "06_district_bulletin.ipynb").read_text(encoding="utf-8")
+        injected = next(c for c in json.loads(executed)["cells"]
+                        if "injected-parameters" in c["metadata"].get("tags", []))
+        values = {node.targets[0].id: ast.literal_eval(node.value)
+                  for node in ast.parse("".join(injected["source"])).body}
+        assert values["results_dir"] == UNPUBLISHED and "_tmp" not in executed
     # 万州区 reports lifts 600 of its 1000 (tests/test_pipeline.py): one indicator, 60 % at
     # Q3 against the back-loaded 70 % → −10 points → 滞后
     wanzhou = json.loads((city / "districts" / "万州区" / "manifest.json").read_text(encoding="utf-8"))

@@ -42,6 +42,7 @@ from minsheng.run.kernels import (
     relative,
 )
 from minsheng.run.manifest import CATALOGUE, DATA, MANIFEST, TIMINGS, file_sha256, write_manifest
+from minsheng.run.notebooks import UNPUBLISHED
 from minsheng.run.params import ParameterError, district
 from minsheng.run.publish import (
     code_version,
@@ -150,9 +151,10 @@ def _publish(job: DistrictJob) -> tuple[str, str]:
     tmp = work_folder(folder, job.district)
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        out = tmp / "out"
+        out, results = tmp / "out", tmp / "results"
         (out / "executed").mkdir(parents=True)
         params = {"clean_dir": relative(city / DATA), "out_dir": relative(out),
+                  "results_dir": relative(results),
                   "quarter": manifest["period"], "district": job.district,
                   "draft": bool(manifest["draft"]), "issued_on": manifest["issued_on"],
                   "catalogue": relative(city / DATA / CATALOGUE)}
@@ -160,7 +162,8 @@ def _publish(job: DistrictJob) -> tuple[str, str]:
         kernel = _worker_kernel()
         try:
             seconds = execute_notebook(NOTEBOOK, out / "executed" / f"{NOTEBOOK}.ipynb", params,
-                                       tmp / "kernel.log", failed_as, renamed={relative(out): "."},
+                                       tmp / "kernel.log", failed_as,
+                                       renamed={relative(out): ".", relative(results): UNPUBLISHED},
                                        kernel=kernel)
         except NotebookFailed as exc:
             _drop_kernel()
@@ -173,10 +176,10 @@ def _publish(job: DistrictJob) -> tuple[str, str]:
                 kernel.new_session()
             except Exception:   # this job is done; the next one gets a new kernel
                 _drop_kernel()
-        counts = _status_counts(job, city, manifest)
+        counts = _status_counts(results)
         # Parameters as the publication knows its folders: the city's data, and itself.
-        shown = {**params, "clean_dir": f"../../{DATA}", "out_dir": ".",
-                 "catalogue": f"../../{DATA}/{CATALOGUE}"}
+        shown = {**{k: v for k, v in params.items() if k != "results_dir"},
+                 "clean_dir": f"../../{DATA}", "out_dir": ".", "catalogue": f"../../{DATA}/{CATALOGUE}"}
         write_manifest(out, {
             "kind": "district_bulletin", "period": manifest["period"], "month": manifest["month"],
             "district": job.district, "draft": manifest["draft"], "issued_on": manifest["issued_on"],
@@ -193,19 +196,14 @@ def _publish(job: DistrictJob) -> tuple[str, str]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _status_counts(job: DistrictJob, city: Path, manifest: dict) -> dict[str, int]:
-    """The district's indicators per status, as its bulletin counts them (for the index)."""
-    from minsheng.catalogue import load_catalogue
-    from minsheng.catalogue.periods import parse_period
-    from minsheng.contracts import store
+def _status_counts(results: Path) -> dict[str, int]:
+    """The district's indicators per status, as its bulletin counts them (for the index),
+    from the rows its notebook computed and stored."""
+    from minsheng.contracts.store import read_results
     from minsheng.report.bulletin.counts import status_counts
-    from minsheng.report.district import assemble_district
+    from minsheng.report.district.data import DistrictData
 
-    clean = store.read(city / DATA)
-    data = assemble_district(load_catalogue(path=city / DATA / CATALOGUE), clean.ledger,
-                             clean.quality, parse_period(manifest["period"]), job.district,
-                             draft=bool(manifest["draft"]))
-    return status_counts(data.rows["status"])
+    return status_counts(read_results(results, DistrictData.COMPUTED)["rows"]["status"])
 
 
 # ───────────────────────────── a pool worker keeps one kernel for its jobs (KeptKernel)

@@ -17,6 +17,8 @@ import nbformat
 
 VOLATILE_CELL_KEYS = ("papermill", "execution")
 INJECTED = "injected-parameters"
+# How a published notebook names a folder of step results the publication does not carry.
+UNPUBLISHED = "（运行中间结果，不发布）"
 
 
 def strip_volatile(path: Path, renamed: Mapping[str, str] | None = None) -> None:

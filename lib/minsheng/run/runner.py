@@ -52,6 +52,7 @@ from minsheng.run.kernels import (
     relative,
 )
 from minsheng.run.manifest import DATA, TIMINGS, file_sha256, publish_data, write_manifest
+from minsheng.run.notebooks import UNPUBLISHED
 from minsheng.run.params import check, parse_quarter, parse_reporting_month, project_path
 from minsheng.run.publish import (
     SUPERSEDED,
@@ -305,7 +306,7 @@ def published_names(tmp: Path) -> dict[str, str]:
     """The run's folders as the publication names them: its data/, itself, and the step
     results it does not carry."""
     return {relative(tmp / "clean"): DATA, relative(tmp / "out"): ".",
-            relative(tmp / "results"): "（运行中间结果，不发布）"}
+            relative(tmp / "results"): UNPUBLISHED}
 
 
 def _run_step(plan: RunPlan, step: Step, executed_dir: Path, log: Path) -> None:

@@ -52,6 +52,14 @@ class DistrictData:
     unrecorded: pd.DataFrame     # … of those allotted to districts, with no row of this district
     quality: QualityReport
 
+    # What the publication reads back rather than computing again: the district's rows,
+    # whose statuses its manifest counts (run.fanout).
+    COMPUTED = ("rows",)
+
+    def computed(self) -> dict[str, pd.DataFrame]:
+        """The frames to store once (contracts.store.write_results)."""
+        return {name: getattr(self, name) for name in self.COMPUTED}
+
     @property
     def period(self) -> Quarter:
         return Quarter(self.year, self.quarter)
