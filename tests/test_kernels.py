@@ -1,5 +1,6 @@
 """How a notebook's kernel ends: a kernel that dies mid-notebook is a failed notebook with its
-executed copy kept, like a cell that raises — never a traceback out of the runner."""
+executed copy kept, like a cell that raises — never a traceback out of the runner; a run's
+kernels exit, and a kept kernel is reset, without the collector walking every import again."""
 
 from __future__ import annotations
 

@@ -10,8 +10,8 @@ operating system takes the memory back with the process.
 
 What this gives up: a finaliser (`__del__`) of an object caught in a reference cycle does not
 run at exit. Nothing a notebook writes depends on one: files are written and closed inside
-their cells (`with` blocks), and the exit handlers registered after this one, such as
-`weakref.finalize`'s (temporary folders), run before it.
+their cells (`with` blocks), and exit handlers still run, `weakref.finalize`'s (temporary
+folders) among them: the freeze only keeps the collector from walking the heap.
 """
 
 from __future__ import annotations
