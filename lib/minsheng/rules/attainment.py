@@ -92,7 +92,10 @@ def city_figures(catalogue: Catalogue, ledger: pd.DataFrame, year: int, month: i
     are 0 for a 全市 figure.
     """
     keys = ["indicator_id", "district"]
-    led = ledger[(ledger["year"] == year) & (ledger["month"] <= month)].sort_values("month")
+    # Only the columns read below, so the filter, the sort and the tails move those alone
+    # (the ledger's text columns cost most).
+    used = [*keys, "month", "value", "baseline", "progress_text", "remark"]
+    led = ledger.loc[(ledger["year"] == year) & (ledger["month"] <= month), used].sort_values("month")
     latest = led.groupby(keys, sort=False).tail(1)
     valued = led[led["value"].notna()].groupby(keys, sort=False).tail(1)
     based = led[led["baseline"].notna()].groupby(keys, sort=False).tail(1)
