@@ -38,7 +38,7 @@ def test_a_kernel_that_dies_is_a_failed_notebook_kept_up_to_its_cell(tmp_path, m
 
 
 def test_the_kernels_a_run_starts_exit_with_their_heap_out_of_the_collectors_reach(tmp_path, monkeypatch):
-    """run.batch_kernel is loaded into the run's kernels: at exit the objects of everything
+    """run.quick_exit is loaded into the run's kernels: at exit the objects of everything
     imported are frozen, so Python's finalisation does not sweep them (0.6–0.7 s a kernel)."""
     nb = new_notebook(cells=[new_code_cell("print(sorted(get_ipython().extension_manager.loaded))")])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -51,23 +51,40 @@ def test_the_kernels_a_run_starts_exit_with_their_heap_out_of_the_collectors_rea
                      tmp_path / "failed.ipynb")
 
     out = nbformat.read(tmp_path / "executed.ipynb", as_version=4).cells[0].outputs[0]["text"]
-    assert "minsheng.run.batch_kernel" in out
+    assert "minsheng.run.quick_exit" in out
+
+
+def _exit_freeze_counts(tmp_path, start: str) -> tuple[str, str]:
+    """Run `start` in a new process between two exit handlers that record the collector's
+    freeze count: the one registered after it runs first, the one registered before it last."""
+    seen = tmp_path / "seen.txt"
+    script = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: open(sys.argv[1], 'a').write(f'last {gc.get_freeze_count()}\\n'))\n"
+        f"{start}\n"
+        "atexit.register(lambda: open(sys.argv[1], 'a').write(f'first {gc.get_freeze_count()}\\n'))\n"
+        "kept = [[] for _ in range(1000)]\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(seen)], check=True, timeout=120,
+                   stdout=subprocess.DEVNULL, cwd=config.ROOT)
+    first, last = seen.read_text().splitlines()
+    return first, last
 
 
 def test_the_extension_freezes_the_heap_after_the_notebooks_own_exit_handlers(tmp_path):
     """An exit handler registered before the extension runs after its freeze and sees the
     heap frozen; one registered later (by what a notebook imports) runs before it."""
-    seen = tmp_path / "seen.txt"
-    script = (
-        "import atexit, gc, sys\n"
-        "atexit.register(lambda: open(sys.argv[1], 'a').write(f'last {gc.get_freeze_count()}\\n'))\n"
-        "from minsheng.run.batch_kernel import load_ipython_extension\n"
-        "load_ipython_extension(None)\n"
-        "atexit.register(lambda: open(sys.argv[1], 'a').write(f'first {gc.get_freeze_count()}\\n'))\n"
-        "kept = [[] for _ in range(1000)]\n"
-    )
-    subprocess.run([sys.executable, "-c", script, str(seen)], check=True, timeout=60)
-    first, last = seen.read_text().splitlines()
+    first, last = _exit_freeze_counts(
+        tmp_path, "from minsheng.run.quick_exit import load_ipython_extension\n"
+                  "load_ipython_extension(None)")
+    assert first == "first 0"
+    assert last.startswith("last ") and int(last.split()[1]) > 1000
+
+
+def test_the_command_line_exits_without_sweeping_its_heap(tmp_path):
+    """`minsheng …` registers the same freeze when it starts (0.4–0.5 s at the end of a run)."""
+    first, last = _exit_freeze_counts(
+        tmp_path, "from minsheng.run.cli import main\nmain(['targets'])")
     assert first == "first 0"
     assert last.startswith("last ") and int(last.split()[1]) > 1000
 

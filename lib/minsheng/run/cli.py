@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import minsheng.run.fastimport  # noqa: F401  (before anything imports nbformat)
+from minsheng.run import quick_exit
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_WARNINGS = 0, 1, 2, 3
 
@@ -292,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     from minsheng.catalogue import CatalogueError
     from minsheng.contracts.quality import QualityReportError
 
+    quick_exit.register()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

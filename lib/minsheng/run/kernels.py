@@ -22,9 +22,9 @@ from minsheng.run.notebooks import strip_volatile
 
 KERNEL = "python3"
 # Every kernel a run starts: history in memory, as nbclient starts its kernels, and exiting
-# without the collector's last sweeps over what the notebook imported (run.batch_kernel).
+# without the collector's last sweeps over what the notebook imported (run.quick_exit).
 KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",
-                    "--IPKernelApp.extra_extensions=minsheng.run.batch_kernel")
+                    "--IPKernelApp.extra_extensions=minsheng.run.quick_exit")
 # How every run (and the benchmarks' floors) calls papermill. It saves the executed copy as
 # each cell starts and ends, so a kernel that dies leaves the notebook up to its last cell.
 PAPERMILL_OPTIONS = {"kernel_name": KERNEL, "progress_bar": False,
