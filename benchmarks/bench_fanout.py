@@ -127,10 +127,10 @@ def bench_job(job):
 
 def floor_job(source: str) -> dict:
     """papermill on a stand-in of 06 as the job calls it (run.kernels.execute_notebook's call)."""
-    import papermill as pm
     from minsheng import config
-    from minsheng.run.kernels import PAPERMILL_OPTIONS, kernel_manager
+    from minsheng.run.kernels import PAPERMILL_OPTIONS, kernel_manager, papermill
 
+    pm = papermill()
     executed = FLOOR / "executed" / f"{Path(source).stem}-{os.getpid()}-{time.monotonic_ns()}.ipynb"
     t0 = time.perf_counter()
     pm.execute_notebook(source, str(executed), parameters=job_parameters(), **PAPERMILL_OPTIONS,
@@ -225,9 +225,8 @@ def write_floor() -> dict:
     two stand-ins: bare (parameters cell) and imports (+ import lines + recorded modules)."""
     import bench_run
     import nbformat
-    import papermill as pm
     from minsheng import config
-    from minsheng.run.kernels import PAPERMILL_OPTIONS, kernel_manager
+    from minsheng.run.kernels import PAPERMILL_OPTIONS, kernel_manager, papermill
     from nbformat.v4 import new_code_cell, new_notebook
 
     shutil.rmtree(FLOOR, ignore_errors=True)
@@ -237,6 +236,7 @@ def write_floor() -> dict:
     nb = nbformat.read(real, as_version=4)
     nb.cells.append(new_code_cell(bench_run.RECORD_MODULES.format(path=str(modules))))
     nbformat.write(nb, FLOOR / "probe.ipynb")
+    pm = papermill()
     t0 = time.perf_counter()
     pm.execute_notebook(str(FLOOR / "probe.ipynb"), str(FLOOR / "probe.executed.ipynb"),
                         parameters=job_parameters(), **PAPERMILL_OPTIONS,

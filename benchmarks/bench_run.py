@@ -173,13 +173,12 @@ def measure_run(reports: str = REPORTS) -> dict:
 def run_notebook(source: Path, executed: Path, parameters: dict) -> None:
     """The run's papermill call (minsheng.run.kernels.execute_notebook): same kernel, working
     directory and kernel manager (kernels writing to a log)."""
-    import papermill as pm
     from minsheng import config
-    from minsheng.run.kernels import PAPERMILL_OPTIONS, kernel_manager
+    from minsheng.run.kernels import PAPERMILL_OPTIONS, kernel_manager, papermill
 
-    pm.execute_notebook(str(source), str(executed), parameters=parameters, **PAPERMILL_OPTIONS,
-                        cwd=str(config.ROOT),
-                        kernel_manager_class=kernel_manager(FLOOR / "kernel.log"))
+    papermill().execute_notebook(str(source), str(executed), parameters=parameters,
+                                 **PAPERMILL_OPTIONS, cwd=str(config.ROOT),
+                                 kernel_manager_class=kernel_manager(FLOOR / "kernel.log"))
 
 
 def floor_plan():

@@ -111,3 +111,28 @@ def test_a_kept_kernel_freezes_what_survives_its_reset():
         client.stop_channels()
     finally:
         kernel.shutdown()
+
+
+def test_the_executed_copy_is_written_when_the_notebook_ends_not_at_every_cell(tmp_path, monkeypatch):
+    """run.engine: papermill's engine wrote the whole notebook as each cell started and ended
+    (12 writes for 5 cells); the run's engine writes it as the execution starts and ends, and
+    the copy has every cell's output."""
+    import papermill.engines
+
+    nb = new_notebook(cells=[new_code_cell(f"print({i})") for i in range(5)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nbformat.write(nb, folder / "five.ipynb")
+    monkeypatch.setattr(config, "NOTEBOOKS", folder)
+    writes = []
+    write = papermill.engines.write_ipynb
+    monkeypatch.setattr(papermill.engines, "write_ipynb",
+                        lambda nb, path: (writes.append(path), write(nb, path)))
+
+    execute_notebook("five", tmp_path / "executed.ipynb", {}, tmp_path / "kernel.log",
+                     tmp_path / "failed.ipynb")
+
+    assert len(writes) == 2
+    cells = nbformat.read(tmp_path / "executed.ipynb", as_version=4).cells
+    assert [c.outputs[0]["text"] for c in cells] == [f"{i}\n" for i in range(5)]

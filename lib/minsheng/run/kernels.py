@@ -25,9 +25,11 @@ KERNEL = "python3"
 # without the collector's last sweeps over what the notebook imported (run.quick_exit).
 KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",
                     "--IPKernelApp.extra_extensions=minsheng.run.quick_exit")
-# How every run (and the benchmarks' floors) calls papermill. It saves the executed copy as
-# each cell starts and ends, so a kernel that dies leaves the notebook up to its last cell.
-PAPERMILL_OPTIONS = {"kernel_name": KERNEL, "progress_bar": False,
+# How every run (and the benchmarks' floors) calls papermill: through `papermill()`, whose
+# engine (run.engine) saves the executed copy when the notebook ends or fails, so a kernel
+# that dies leaves the notebook up to its last cell, marking the cell that was running.
+ENGINE = "minsheng"
+PAPERMILL_OPTIONS = {"kernel_name": KERNEL, "progress_bar": False, "engine_name": ENGINE,
                      "extra_arguments": list(KERNEL_ARGUMENTS)}
 # Packages whose versions go into the manifest (they shape the figures and the documents).
 MANIFEST_PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "papermill",
@@ -59,6 +61,17 @@ def package_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
     return out
+
+
+def papermill():
+    """The papermill module, with the run's engine (run.engine) registered for
+    PAPERMILL_OPTIONS; imported on first use, so the command line starts quickly."""
+    import papermill as pm
+
+    from minsheng.run import engine
+
+    engine.register(ENGINE)
+    return pm
 
 
 def kernel_manager(log: Path) -> type:
@@ -157,8 +170,9 @@ def execute_notebook(notebook: str, executed: Path, parameters: dict, log: Path,
     `failed_as` and NotebookFailed raised. `renamed`: paths the published copy names
     otherwise (run.notebooks.strip_volatile). `kernel`: a kept kernel to run in instead of a
     new one logging to `log` (the caller resets it)."""
-    import papermill as pm
     from nbclient.exceptions import DeadKernelError
+
+    pm = papermill()
 
     where = ({"km": kernel.km, "kc": kernel.kc} if kernel else
              {"cwd": str(config.ROOT), "kernel_manager_class": kernel_manager(log)})
