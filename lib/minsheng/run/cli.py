@@ -293,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     from minsheng.catalogue import CatalogueError
     from minsheng.contracts.quality import QualityReportError
 
-    quick_exit.register()
+    quick_exit.freeze_at_exit()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -23,7 +23,7 @@ import gc
 _registered = False
 
 
-def register() -> None:
+def freeze_at_exit() -> None:
     """Register the freeze as an exit handler, once per process. Registered early (a kernel's
     start, the command's), it runs after the handlers registered later by what the work
     imports."""
@@ -35,4 +35,4 @@ def register() -> None:
 
 def load_ipython_extension(ipython) -> None:
     """`--IPKernelApp.extra_extensions=minsheng.run.quick_exit`."""
-    register()
+    freeze_at_exit()
