@@ -14,17 +14,23 @@ from minsheng.run.kernels import KeptKernel, NotebookFailed, execute_notebook
 from nbformat.v4 import new_code_cell, new_notebook
 
 
+def _notebook_folder(tmp_path, monkeypatch, name: str, sources: list[str]) -> None:
+    """notebooks/<name>.ipynb with these code cells, in a folder the run reads instead of
+    the project's."""
+    nb = new_notebook(cells=[new_code_cell(src) for src in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nbformat.write(nb, folder / f"{name}.ipynb")
+    monkeypatch.setattr(config, "NOTEBOOKS", folder)
+
+
 def test_a_kernel_that_dies_is_a_failed_notebook_kept_up_to_its_cell(tmp_path, monkeypatch):
     """Out of memory, or a crash in a C library, ends the kernel process itself (here os._exit
     in the second cell): the run names the notebook and the cell, and keeps the executed copy
     with the first cell's output."""
-    nb = new_notebook(cells=[new_code_cell("print('第一格')"), new_code_cell("import os\nos._exit(1)"),
-                             new_code_cell("print('不会执行')")])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    nbformat.write(nb, folder / "dies.ipynb")
-    monkeypatch.setattr(config, "NOTEBOOKS", folder)
+    _notebook_folder(tmp_path, monkeypatch, "dies",
+                     ["print('第一格')", "import os\nos._exit(1)", "print('不会执行')"])
     failed_as = config.ROOT / "build" / "test-kernels" / "_failed" / "dies.ipynb"
     failed_as.unlink(missing_ok=True)
 
@@ -40,12 +46,8 @@ def test_a_kernel_that_dies_is_a_failed_notebook_kept_up_to_its_cell(tmp_path, m
 def test_the_kernels_a_run_starts_exit_with_their_heap_out_of_the_collectors_reach(tmp_path, monkeypatch):
     """run.quick_exit is loaded into the run's kernels: at exit the objects of everything
     imported are frozen, so Python's finalisation does not sweep them (0.6–0.7 s a kernel)."""
-    nb = new_notebook(cells=[new_code_cell("print(sorted(get_ipython().extension_manager.loaded))")])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    nbformat.write(nb, folder / "extensions.ipynb")
-    monkeypatch.setattr(config, "NOTEBOOKS", folder)
+    _notebook_folder(tmp_path, monkeypatch, "extensions",
+                     ["print(sorted(get_ipython().extension_manager.loaded))"])
 
     execute_notebook("extensions", tmp_path / "executed.ipynb", {}, tmp_path / "kernel.log",
                      tmp_path / "failed.ipynb")
@@ -119,12 +121,7 @@ def test_the_executed_copy_is_written_when_the_notebook_ends_not_at_every_cell(t
     the copy has every cell's output."""
     import papermill.engines
 
-    nb = new_notebook(cells=[new_code_cell(f"print({i})") for i in range(5)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    nbformat.write(nb, folder / "five.ipynb")
-    monkeypatch.setattr(config, "NOTEBOOKS", folder)
+    _notebook_folder(tmp_path, monkeypatch, "five", [f"print({i})" for i in range(5)])
     writes = []
     write = papermill.engines.write_ipynb
     monkeypatch.setattr(papermill.engines, "write_ipynb",

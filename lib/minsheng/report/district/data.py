@@ -17,6 +17,7 @@ Neither is counted in the district's figures; both are shown with the city's fig
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import pandas as pd
 
@@ -54,7 +55,7 @@ class DistrictData:
 
     # What the publication reads back rather than computing again: the district's rows,
     # whose statuses its manifest counts (run.fanout).
-    COMPUTED = ("rows",)
+    COMPUTED: ClassVar[tuple[str, ...]] = ("rows",)
 
     def computed(self) -> dict[str, pd.DataFrame]:
         """The frames to store once (contracts.store.write_results)."""
