@@ -379,15 +379,16 @@ def test_light_cells_are_filled_with_their_lights_colour(data):
     def fills(sheet, column, key=0):
         ws = wb[sheet]
         j = [c.value for c in ws[1]].index(column)
-        return {row[key].value: (row[j].value, row[j].fill.fill_type, row[j].fill.fgColor.rgb)
+        # the colour's RGB: the ARGB alpha byte is not read by Excel for fills
+        return {row[key].value: (row[j].value, row[j].fill.fill_type, row[j].fill.fgColor.rgb[-6:])
                 for row in ws.iter_rows(min_row=2)}
     lights = fills("亮灯表", "灯色")
-    assert lights["MS01-02"] == ("红灯", "solid", "00EBA1A1")
-    assert lights["MS02-01"] == ("黄灯（略低于序时进度）", "solid", "00F9E7AE")
-    assert lights["MS01-01"] == ("绿灯", "solid", "00AEDBB0")
+    assert lights["MS01-02"] == ("红灯", "solid", "EBA1A1")
+    assert lights["MS02-01"] == ("黄灯（略低于序时进度）", "solid", "F9E7AE")
+    assert lights["MS01-01"] == ("绿灯", "solid", "AEDBB0")
     assert lights["MS02-02"][:2] == ("未报送", None)
     # 变化: last month's light too (日均劝阻 was green)
-    assert fills("变化", "上月灯色", key=2)["日均劝阻"] == ("绿灯", "solid", "00AEDBB0")
+    assert fills("变化", "上月灯色", key=2)["日均劝阻"] == ("绿灯", "solid", "AEDBB0")
 
 
 def test_files_are_written(doc, data, tmp_path):

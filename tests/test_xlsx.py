@@ -117,7 +117,8 @@ def test_every_sheet_prints_landscape_one_page_wide_with_its_header_on_every_pag
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9                     # A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
-    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    # fitToWidth left out means 1, its default in the standard (ECMA-376 CT_PageSetup)
+    assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0)
     assert ws.print_title_rows == "$1:$1"
     m = ws.page_margins
     assert 0.3 <= m.left <= 1 and 0.3 <= m.right <= 1 and 0.5 <= m.top <= 1 and 0.5 <= m.bottom <= 1
@@ -259,3 +260,15 @@ def test_a_draft_says_so_and_states_its_own_cut_off(catalogue, tmp_path: Path):
     wb = openpyxl.load_workbook(write_tables(draft, tmp_path / "t.xlsx", ISSUED))
     assert about_text(wb, "基本信息", "数据截至").startswith("数据截至2026年8月31日（8月底）")
     assert about_text(wb, "基本信息", "稿别").startswith("征求意见稿")
+
+
+def test_text_beyond_excels_cell_limit_is_cut_with_a_note_saying_so():
+    # Excel holds at most 32,767 characters in a cell; the ledger keeps the whole text.
+    note = "……（超出Excel单元格字数上限，全文见台账ledger.parquet）"
+    long = "进展" * 20000                                            # 40,000 characters
+    frame = pd.DataFrame({"progress_text": [long, "", "施工中"]})
+    wb = openpyxl.load_workbook(io.BytesIO(sheets_bytes(
+        {"进展": (frame, [Col("progress_text", "进展情况")])}, ISSUED)))
+    cut, empty, short = (wb["进展"].cell(row=r, column=1).value for r in (2, 3, 4))
+    assert len(cut) == 32767 and cut == long[:32767 - len(note)] + note
+    assert empty is None and short == "施工中"

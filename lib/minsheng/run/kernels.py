@@ -33,7 +33,7 @@ PAPERMILL_OPTIONS = {"kernel_name": KERNEL, "progress_bar": False, "engine_name"
                      "extra_arguments": list(KERNEL_ARGUMENTS)}
 # Packages whose versions go into the manifest (they shape the figures and the documents).
 MANIFEST_PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "papermill",
-                     "typst", "python-docx", "openpyxl", "python-calamine", "pandera", "cn2an")
+                     "typst", "python-docx", "xlsxwriter", "openpyxl", "python-calamine", "pandera", "cn2an")
 
 
 class NotebookFailed(RuntimeError):

@@ -1,7 +1,7 @@
 """The cyclic garbage collector paused while a workbook is built.
 
-Filling a workbook (openpyxl) allocates hundreds of thousands of small objects that all live
-until the file is written. Such a burst sets off full collections, and a full collection
+Filling a workbook allocates tens of thousands of small objects (XlsxWriter keeps every cell)
+that all live until the file is written. Such a burst sets off full collections, and a full collection
 traverses every object alive in the process (in a notebook kernel, the hundreds of thousands
 that pandas and matplotlib keep from their imports) to free next to nothing
 (benchmarks/README.md). Reference counting still frees what it frees; cycles made meanwhile

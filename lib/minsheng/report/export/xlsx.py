@@ -7,30 +7,26 @@ formatted as percents, so a cell can be summed or charted, stored at the precisi
 implies (report.columns.DECIMALS: no 0.7000000000000001). Every sheet of every workbook is
 print-ready: A4 landscape, one page wide, the header row on every page. Submitted text never
 becomes a formula: a text cell beginning with =, +, -, @, tab or CR is prefixed with an
-apostrophe (OWASP's CSV/formula injection rule). Same inputs, same bytes: properties and zip
-entries carry the issue date.
+apostrophe (OWASP's CSV/formula injection rule), and every cell is written with its type
+(number, text or blank), never parsed. Same inputs, same bytes: properties and zip entries
+carry the issue date.
+
+Written with XlsxWriter, which only writes (openpyxl, which the intake reads workbooks with,
+took twice as long: benchmarks/README.md, sixth pass).
 """
 
 from __future__ import annotations
 
 import io
 import math
-import zipfile
-from collections.abc import Iterable, Mapping, Sequence
-from copy import copy
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.writer.excel import ExcelWriter
+import xlsxwriter
 
 from minsheng.contracts.textsafety import spreadsheet_text
 from minsheng.report import columns as C
@@ -47,18 +43,22 @@ from minsheng.report.labels import label
 from minsheng.rules.rollup import CAP
 from minsheng.rules.status import STATUSES, classify_gap
 
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-THIN = Side(style="thin", color="999999")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = "#D9E1F2"
+BORDER = {"border": 1, "border_color": "#999999"}     # thin, grey, on all four sides
 LABELLED = {"status": "status", "projection": "projection", "kind": "kind"}
 INDICATOR_SHEET = "指标明细"
-# Margins in inches (about 1 cm at the sides, 1.5 cm top and bottom).
-MARGINS = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+# Margins in inches (about 1 cm at the sides, 1.5 cm top and bottom; header and footer 0.3).
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}
+HEADER_MARGIN = 0.3
+A4 = 9
+# Excel's limit for the text of one cell; longer submitted text is cut with a note saying so.
+CELL_CHARS = 32767
+CUT_NOTE = "……（超出Excel单元格字数上限，全文见台账ledger.parquet）"
 
 
 def cell_value(value: Any) -> Any:
-    """A Python value openpyxl writes as data: numbers stay numbers, missing is empty,
-    text is neutralised."""
+    """A Python value written as data: numbers stay numbers, missing is empty, text is
+    neutralised (and cut, with a note, at Excel's cell limit)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, bool):
@@ -71,7 +71,8 @@ def cell_value(value: Any) -> Any:
         return value
     if isinstance(value, pd.Timestamp | date):
         return value.strftime("%Y-%m-%d")
-    return spreadsheet_text(str(value))
+    text = spreadsheet_text(str(value))
+    return text if len(text) <= CELL_CHARS else text[:CELL_CHARS - len(CUT_NOTE)] + CUT_NOTE
 
 
 def _display_width(value: Any) -> int:
@@ -79,108 +80,120 @@ def _display_width(value: Any) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def _header(ws, row: int, headers: Sequence[str]) -> None:
-    for j, h in enumerate(headers, 1):
-        c = ws.cell(row=row, column=j, value=h)
-        c.font = Font(bold=True, name=fonts.FAMILY)
-        c.fill = HEADER_FILL
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        c.border = BORDER
+class _Formats:
+    """One XlsxWriter format per distinct cell style (number format, fill colour, wrap)."""
 
+    def __init__(self, wb: xlsxwriter.Workbook):
+        self._wb, self._made = wb, {}
+        self.header = wb.add_format({**BORDER, "bold": True, "font_name": fonts.FAMILY,
+                                     "pattern": 1, "bg_color": HEADER_FILL, "align": "center",
+                                     "valign": "vcenter", "text_wrap": True})
 
-def _rows(ws, start: int, cols: Sequence[Col], records: Iterable[dict],
-          status_fills: dict[str, PatternFill],
-          value_fills: Mapping[str, Mapping[str, PatternFill]] | None = None) -> int:
-    """Write records below row `start`; returns the last row written. A status column is
-    filled by status; a column in `value_fills` (source → cell value → fill) by its value.
-
-    Each distinct cell style is set through openpyxl once, then copied to the cells that share
-    it, as openpyxl's own worksheet copy does: setting a style looks it up in the workbook by
-    hashing it, ~25 µs a cell (most of the time the workbook took)."""
-    styles: dict[tuple, StyleArray] = {}
-    r = start
-    for rec in records:
-        r += 1
-        for j, col in enumerate(cols, 1):
-            raw = rec.get(col.source)
-            value = raw
-            if col.source in LABELLED and not is_missing(raw):
-                value = label(LABELLED[col.source], raw)
-            value = cell_value(value)
-            if isinstance(value, float):
-                value = stored_value(value, col.fmt)
-            c = ws.cell(row=r, column=j, value=value)
-            number_format = fill = None
-            if col.fmt and c.data_type == "n" and c.value is not None:
-                whole = col.fmt == NUM and float(c.value).is_integer()
-                number_format = INT if whole else col.fmt
-            if col.source == "status" and str(raw) in status_fills:
-                fill = status_fills[str(raw)]
-            elif value_fills and str(raw) in value_fills.get(col.source, {}):
-                fill = value_fills[col.source][str(raw)]
-            wrap = bool(col.width and col.width >= 30)
-            key = (number_format, fill.fgColor.rgb if fill else None, wrap)
-            if key in styles:
-                c._style = copy(styles[key])
-                continue
-            c.border = BORDER
+    def __call__(self, number_format: str | None, fill: str | None, wrap: bool):
+        key = (number_format, fill, wrap)
+        if key not in self._made:
+            props = dict(BORDER)
             if number_format:
-                c.number_format = number_format
+                props["num_format"] = number_format
             if fill:
-                c.fill = fill
+                props.update(pattern=1, bg_color=fill)
             if wrap:
-                c.alignment = Alignment(wrap_text=True, vertical="top")
-            styles[key] = copy(c._style)
-    return r
+                props.update(text_wrap=True, valign="top")
+            self._made[key] = self._wb.add_format(props)
+        return self._made[key]
 
 
-def _widths(ws, cols: Sequence[Col], first_row: int = 1) -> None:
-    for j, col in enumerate(cols, 1):
-        letter = get_column_letter(j)
-        if col.width:
-            ws.column_dimensions[letter].width = col.width
-            continue
-        # numbers show formatted (0.0%, #,##0), not at their full float precision
-        longest = max((10 if c.data_type == "n" and c.value is not None else _display_width(c.value)
-                       for c in ws[letter][first_row:]), default=6)
-        longest = max(longest, min(_display_width(ws[letter][first_row - 1].value), 16))
-        ws.column_dimensions[letter].width = min(max(longest + 2, 6), 40)
+def _column(frame: pd.DataFrame, col: Col) -> tuple[list, list]:
+    """A column's cell values (as `cell_value` makes them, floats at their stored precision)
+    and the raw values its fills are looked up by."""
+    raw = frame[col.source].tolist() if col.source in frame.columns else [None] * len(frame)
+    values = raw
+    if col.source in LABELLED:
+        group = LABELLED[col.source]
+        values = [v if is_missing(v) else label(group, v) for v in raw]
+    values = [cell_value(v) for v in values]
+    return [stored_value(v, col.fmt) if isinstance(v, float) else v for v in values], raw
+
+
+def _width(col: Col, values: list) -> float:
+    """A column's width: as given, else its longest entry (numbers as 10, as they show
+    formatted), at least the header's (up to 16), within 6–40."""
+    if col.width:
+        return col.width
+    widths = [_display_width(t) for t in {v for v in values if isinstance(v, str)}]
+    if any(isinstance(v, int | float) for v in values):
+        widths.append(10)
+    if None in values:
+        widths.append(0)
+    longest = max(widths, default=6)
+    longest = max(longest, min(_display_width(col.header), 16))
+    return min(max(longest + 2, 6), 40)
 
 
 def print_ready(ws) -> None:
     """A4 landscape, fitted to one page wide (as many pages down as needed), the header row
     repeated on every page, sheet name above and page numbers below."""
-    setup = ws.page_setup
-    setup.orientation, setup.paperSize = "landscape", ws.PAPERSIZE_A4
-    setup.fitToWidth, setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = "1:1"
-    ws.page_margins = MARGINS
-    ws.print_options.horizontalCentered = True
-    ws.oddHeader.center.text = "&A"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.set_landscape()
+    ws.set_paper(A4)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_margins(**MARGINS)
+    ws.center_horizontally()
+    ws.set_header("&C&A", {"margin": HEADER_MARGIN})
+    ws.set_footer("&C第 &P 页，共 &N 页", {"margin": HEADER_MARGIN})
 
 
-def _sheet(wb, title: str, frame: pd.DataFrame, cols: Sequence[Col], fills, freeze: str,
-           value_fills: Mapping[str, Mapping[str, PatternFill]] | None = None) -> None:
-    ws = wb.create_sheet(title)
-    _header(ws, 1, [c.header for c in cols])
-    records = frame.to_dict("records") if len(frame) else []
-    last = _rows(ws, 1, cols, records, fills, value_fills)
-    _widths(ws, cols)
-    ws.freeze_panes = freeze
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(last, 1)}"
-    ws.row_dimensions[1].height = 30
+def _sheet(wb: xlsxwriter.Workbook, formats: _Formats, title: str, frame: pd.DataFrame,
+           cols: Sequence[Col], fills: Mapping[str, str], freeze: str,
+           value_fills: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    """One sheet: styled header, the rows (a status column filled by status, a column in
+    `value_fills` by its value), widths, frozen panes, a filter, print setup."""
+    ws = wb.add_worksheet(title)
+    ws.write_row(0, 0, [c.header for c in cols], formats.header)
+    for j, col in enumerate(cols):
+        values, raw = _column(frame, col)
+        by_value = fills if col.source == "status" else (value_fills or {}).get(col.source, {})
+        wrap = bool(col.width and col.width >= 30)
+        for i, (value, key) in enumerate(zip(values, raw, strict=True), 1):
+            number_format = None
+            if col.fmt and isinstance(value, int | float):
+                whole = col.fmt == NUM and float(value).is_integer()
+                number_format = INT if whole else col.fmt
+            fmt = formats(number_format, by_value.get(str(key)), wrap)
+            if value is None or value == "":
+                ws.write_blank(i, j, None, fmt)
+            elif isinstance(value, str):
+                ws.write_string(i, j, value, fmt)
+            else:
+                ws.write_number(i, j, value, fmt)
+        ws.set_column(j, j, _width(col, values))
+    ws.freeze_panes(freeze)
+    ws.autofilter(0, 0, len(frame), len(cols) - 1)
+    ws.set_row(0, 30)
     print_ready(ws)
 
 
-def _fill(color: str) -> PatternFill:
-    return PatternFill("solid", fgColor=tint(color).lstrip("#").upper())
+def _fill(color: str) -> str:
+    return tint(color).upper()
 
 
-def _status_fills() -> dict[str, PatternFill]:
-    return {s: PatternFill("solid", fgColor=tint(p["color"]).lstrip("#").upper())
-            for s, p in palette().items()}
+def _status_fills() -> dict[str, str]:
+    return {s: _fill(p["color"]) for s, p in palette().items()}
+
+
+def _workbook_bytes(issued_on: date, title: str,
+                    sheets: Sequence[tuple[str, pd.DataFrame, Sequence[Col], str]],
+                    value_fills: Mapping[str, Mapping[str, str]] | None = None) -> bytes:
+    """Sheets (name, frame, columns, freeze) as a workbook's bytes, dated `issued_on`."""
+    buf = io.BytesIO()
+    with collector_paused():   # a workbook's cells come in a burst (export.collector)
+        wb = xlsxwriter.Workbook(buf, {"in_memory": True, "nan_inf_to_errors": True})
+        formats, status = _Formats(wb), _status_fills()
+        for name, frame, cols, freeze in sheets:
+            _sheet(wb, formats, name, frame, cols, status, freeze, value_fills)
+        wb.set_properties({"title": title, "author": "minsheng", "created": stamp(issued_on)})
+        wb.close()
+    return repack(buf.getvalue(), issued_on)
 
 
 def district_rows(data: BulletinData) -> pd.DataFrame:
@@ -208,28 +221,13 @@ def table_sheets(data: BulletinData) -> list[tuple[str, str, pd.DataFrame, list[
     ]
 
 
-def workbook(data: BulletinData, issued_on: date) -> Workbook:
-    """The workbook (not yet saved); see `xlsx_bytes`."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    fills = _status_fills()
-    sheets = table_sheets(data)
-    about = about_frame(data, issued_on, [(name, context, cols) for name, context, _, cols, _ in sheets])
-    _sheet(wb, "说明", about, C.ABOUT, fills, "A2")
-    for name, _, frame, cols, freeze in sheets:
-        _sheet(wb, name, frame, cols, fills, freeze)
-    props = wb.properties
-    props.creator = "minsheng"
-    props.lastModifiedBy = None
-    props.title = f"{data.year}年第{data.quarter}季度重点民生实事数据"
-    props.created = props.modified = stamp(issued_on)
-    return wb
-
-
 def xlsx_bytes(data: BulletinData, issued_on: date) -> bytes:
     """The workbook as bytes, identical for identical inputs."""
-    with collector_paused():   # openpyxl's cells come in a burst (export.collector)
-        return _bytes(workbook(data, issued_on), issued_on)
+    sheets = table_sheets(data)
+    about = about_frame(data, issued_on, [(name, context, cols) for name, context, _, cols, _ in sheets])
+    return _workbook_bytes(issued_on, f"{data.year}年第{data.quarter}季度重点民生实事数据",
+                           [("说明", about, C.ABOUT, "A2")]
+                           + [(name, frame, cols, freeze) for name, _, frame, cols, freeze in sheets])
 
 
 def sheets_bytes(sheets: dict[str, tuple[pd.DataFrame, Sequence[Col]]], issued_on: date,
@@ -237,24 +235,10 @@ def sheets_bytes(sheets: dict[str, tuple[pd.DataFrame, Sequence[Col]]], issued_o
     """Any set of frames as a workbook with the same styling and formula neutralisation.
     `fills`: column source → cell value → colour ("#rrggbb"), tinted as the status fills are
     (e.g. a 灯色 column by the lights' palette)."""
-    with collector_paused():   # openpyxl's cells come in a burst (export.collector)
-        wb = Workbook()
-        wb.remove(wb.active)
-        status = _status_fills()
-        by_value = {src: {v: _fill(c) for v, c in colours.items()} for src, colours in (fills or {}).items()}
-        for name, (frame, cols) in sheets.items():
-            _sheet(wb, name, frame, cols, status, "B2", by_value)
-        wb.properties.creator, wb.properties.lastModifiedBy, wb.properties.title = "minsheng", None, title
-        wb.properties.created = wb.properties.modified = stamp(issued_on)
-        return _bytes(wb, issued_on)
-
-
-def _bytes(wb: Workbook, issued_on: date) -> bytes:
-    buf = io.BytesIO()
-    # ExcelWriter directly: save_workbook would stamp `modified` with the current time.
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).write_data()
-    return repack(buf.getvalue(), issued_on)
+    by_value = {src: {v: _fill(c) for v, c in colours.items()} for src, colours in (fills or {}).items()}
+    return _workbook_bytes(issued_on, title,
+                           [(name, frame, cols, "B2") for name, (frame, cols) in sheets.items()],
+                           by_value)
 
 
 def write_assessment(tables: dict[str, pd.DataFrame], path: str | Path, year: int) -> Path:
