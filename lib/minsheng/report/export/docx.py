@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from docx import Document as new_document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt
+from docx.text.run import Run
 
 from minsheng.report import fonts
 from minsheng.report.charts import palette, tint
@@ -108,37 +109,45 @@ def _draft_header(header, names: dict[str, str]) -> None:
 
 # ───────────────────────────────────────────── runs and blocks
 
-def _run_props(font: str, size: float | None = None, bold: bool = False):
+def _rpr_xml(font: str, size: float | None = None, bold: bool = False) -> str:
     n = quoteattr(font)
     size_xml = f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>' if size else ""
-    return parse_xml(f"<w:rPr {nsdecls('w')}><w:rFonts w:ascii={n} w:hAnsi={n} w:eastAsia={n} "
-                     f"w:cs={n}/>{'<w:b/>' if bold else ''}{size_xml}"
-                     '<w:lang w:val="zh-CN" w:eastAsia="zh-CN"/></w:rPr>')
+    return (f"<w:rPr><w:rFonts w:ascii={n} w:hAnsi={n} w:eastAsia={n} w:cs={n}/>"
+            f"{'<w:b/>' if bold else ''}{size_xml}"
+            '<w:lang w:val="zh-CN" w:eastAsia="zh-CN"/></w:rPr>')
 
 
-def _text_run(paragraph, text: str, font: str, size: float | None = None):
-    """One run of `text` in `font`; a hyphen inside a code ("MS03-01") is a non-breaking one."""
-    run = paragraph.add_run()
-    r = run._r
-    r.insert(0, _run_props(font, size))
+def _run_props(font: str, size: float | None = None, bold: bool = False):
+    return parse_xml(_rpr_xml(font, size, bold).replace("<w:rPr>", f"<w:rPr {nsdecls('w')}>", 1))
+
+
+def _run_xml(text: str, font: str, size: float | None = None) -> str:
+    """One run of `text` in `font` as XML; a hyphen inside a code ("MS03-01") is a
+    non-breaking one."""
+    parts = [f"<w:r>{_rpr_xml(font, size)}"]
 
     def add_text(piece: str) -> None:
         if piece:
-            t = OxmlElement("w:t")
-            t.set(qn("xml:space"), "preserve")
-            t.text = piece
-            r.append(t)
+            parts.append(f'<w:t xml:space="preserve">{escape(piece)}</w:t>')
 
     pos = 0
     for m in gb.CODE.finditer(text):
         add_text(text[pos:m.start()])
         for k, part in enumerate(m.group().split("-")):
             if k:
-                r.append(OxmlElement("w:noBreakHyphen"))
+                parts.append("<w:noBreakHyphen/>")
             add_text(part)
         pos = m.end()
     add_text(text[pos:])
-    return run
+    parts.append("</w:r>")
+    return "".join(parts)
+
+
+def _text_run(paragraph, text: str, font: str, size: float | None = None) -> Run:
+    """`_run_xml` appended to `paragraph`."""
+    r = parse_xml(_run_xml(text, font, size).replace("<w:r>", f"<w:r {nsdecls('w')}>", 1))
+    paragraph._p.append(r)
+    return Run(r, paragraph)
 
 
 def _ppr(paragraph, xml: str) -> None:
@@ -206,46 +215,36 @@ class _Writer:
             self.para(t.caption, "Caption", role="hei")
         total = round(gb.text_width_pt(landscape) * 20)
         widths = gb.twips(lay.widths, total)
-        table = self.d.add_table(rows=1 + len(t.rows), cols=len(t.columns))
-        table.style = self.d.styles["Table Grid"]
-        tbl = table._tbl
-        tblpr = tbl.tblPr
-        for tag in ("w:tblW", "w:jc", "w:tblLayout", "w:tblLook"):
-            for el in tblpr.findall(qn(tag)):
-                tblpr.remove(el)
-        tblpr.append(parse_xml(f'<w:tblW {nsdecls("w")} w:w="{total}" w:type="dxa"/>'))
-        tblpr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="center"/>'))
-        tblpr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
-        for col, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
-            col.set(qn("w:w"), str(w))     # WPS sizes columns by w:gridCol
+        # The table as one piece of XML: python-docx's calls, cell by cell, took most of the
+        # document's time (each style and property looked up and inserted in schema order).
+        style = self.d.styles["Table Grid"].style_id
+        xml = [f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{style}"/>'
+               f'<w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/>'
+               '<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>',
+               # WPS sizes columns by w:gridCol
+               *(f'<w:gridCol w:w="{w}"/>' for w in widths), "</w:tblGrid>"]
         n = len(t.rows)
-        # by id: assigning the style object makes python-docx scan every style, cell by cell
         text_style = self.d.styles[STYLE_NAMES["TableText"]].style_id
-        for i, row in enumerate(table.rows):
-            trpr = row._tr.get_or_add_trPr()
-            trpr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
-            if i == 0:
-                trpr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+        for i in range(n + 1):
+            xml.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if i == 0 else "")
+                       + "</w:trPr>")
             values = t.columns if i == 0 else t.rows[i - 1]
             # keep the caption and head with two rows, the last row (合计) with the one before
-            keep = i <= 1 or i == n - 1
-            for j, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
-                tcpr = cell._tc.get_or_add_tcPr()
-                tcw = tcpr.get_or_add_tcW()
-                tcw.set(qn("w:w"), str(widths[j]))
-                tcw.set(qn("w:type"), "dxa")
+            keep = "<w:keepNext/>" if (i <= 1 or i == n - 1) and i < n else ""
+            for j, (width, text) in enumerate(zip(widths, values, strict=True)):
                 fill = HEAD_FILL if i == 0 else None
                 if i and j == t.status_column and t.statuses and t.statuses[i - 1]:
                     fill = self.status_fill.get(t.statuses[i - 1])
-                if fill:
-                    tcpr.append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" '
-                                          f'w:fill="{fill}"/>'))
-                tcpr.append(parse_xml(f'<w:vAlign {nsdecls("w")} w:val="center"/>'))
-                p = cell.paragraphs[0]
-                p._p.style = text_style
+                shd = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
                 jc = "center" if i == 0 else ("right" if j in t.numeric else "left")
-                _ppr(p, ("<w:keepNext/>" if keep and i < n else "") + f'<w:jc w:val="{jc}"/>')
-                _text_run(p, text, self.names["hei" if i == 0 else "body"], lay.size_pt)
+                xml.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{shd}'
+                           f'<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr>'
+                           f'<w:pStyle w:val="{text_style}"/>{keep}<w:jc w:val="{jc}"/></w:pPr>'
+                           + _run_xml(text, self.names["hei" if i == 0 else "body"], lay.size_pt)
+                           + "</w:p></w:tc>")
+            xml.append("</w:tr>")
+        xml.append("</w:tbl>")
+        self.d.element.body._insert_tbl(parse_xml("".join(xml)))
         # a paragraph must follow a table; an empty grid line reads as the gap after it
         self.para(style="Flush")
 
