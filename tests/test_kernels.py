@@ -1,6 +1,7 @@
 """How a notebook's kernel ends: a kernel that dies mid-notebook is a failed notebook with its
 executed copy kept, like a cell that raises — never a traceback out of the runner; a run's
-kernels exit, and a kept kernel is reset, without the collector walking every import again."""
+kernel is ended once its notebook is done; the command line exits, and a kept kernel is reset,
+without the collector walking every import again."""
 
 from __future__ import annotations
 
@@ -43,17 +44,20 @@ def test_a_kernel_that_dies_is_a_failed_notebook_kept_up_to_its_cell(tmp_path, m
     assert kept.cells[2].outputs == []
 
 
-def test_the_kernels_a_run_starts_exit_with_their_heap_out_of_the_collectors_reach(tmp_path, monkeypatch):
-    """run.quick_exit is loaded into the run's kernels: at exit the objects of everything
-    imported are frozen, so Python's finalisation does not sweep them (0.6–0.7 s a kernel)."""
-    _notebook_folder(tmp_path, monkeypatch, "extensions",
-                     ["print(sorted(get_ipython().extension_manager.loaded))"])
+def test_a_runs_kernel_is_ended_once_its_notebook_is_done_not_asked_to_exit(tmp_path, monkeypatch):
+    """An orderly kernel exit hung in one run of four (ipykernel's control thread flushing
+    through its closing IOPub thread) until SIGTERM 2.5 s later: a run's kernel is ended
+    instead, so an exit handler in it never runs, while every output is kept."""
+    marker = tmp_path / "exited.txt"
+    _notebook_folder(tmp_path, monkeypatch, "ends",
+                     [f"import atexit\natexit.register(open, {str(marker)!r}, 'w')\nprint('完成')"])
 
-    execute_notebook("extensions", tmp_path / "executed.ipynb", {}, tmp_path / "kernel.log",
+    execute_notebook("ends", tmp_path / "executed.ipynb", {}, tmp_path / "kernel.log",
                      tmp_path / "failed.ipynb")
 
     out = nbformat.read(tmp_path / "executed.ipynb", as_version=4).cells[0].outputs[0]["text"]
-    assert "minsheng.run.quick_exit" in out
+    assert out == "完成\n"
+    assert not marker.exists()
 
 
 def _exit_freeze_counts(tmp_path, start: str) -> tuple[str, str]:
@@ -73,12 +77,11 @@ def _exit_freeze_counts(tmp_path, start: str) -> tuple[str, str]:
     return first, last
 
 
-def test_the_extension_freezes_the_heap_after_the_notebooks_own_exit_handlers(tmp_path):
-    """An exit handler registered before the extension runs after its freeze and sees the
-    heap frozen; one registered later (by what a notebook imports) runs before it."""
+def test_the_freeze_runs_after_the_exit_handlers_registered_after_it(tmp_path):
+    """An exit handler registered before the freeze runs after it and sees the heap frozen;
+    one registered later (by what the command imports) runs before it."""
     first, last = _exit_freeze_counts(
-        tmp_path, "from minsheng.run.quick_exit import load_ipython_extension\n"
-                  "load_ipython_extension(None)")
+        tmp_path, "from minsheng.run.quick_exit import freeze_at_exit\nfreeze_at_exit()")
     assert first == "first 0"
     assert last.startswith("last ") and int(last.split()[1]) > 1000
 

@@ -21,16 +21,19 @@ from minsheng import config
 from minsheng.run.notebooks import strip_volatile
 
 KERNEL = "python3"
-# Every kernel a run starts: history in memory, as nbclient starts its kernels, and exiting
-# without the collector's last sweeps over what the notebook imported (run.quick_exit).
-KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",
-                    "--IPKernelApp.extra_extensions=minsheng.run.quick_exit")
+# Every kernel a run starts: history in memory, as nbclient starts its kernels.
+KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",)
 # How every run (and the benchmarks' floors) calls papermill: through `papermill()`, whose
 # engine (run.engine) saves the executed copy when the notebook ends or fails, so a kernel
 # that dies leaves the notebook up to its last cell, marking the cell that was running.
+# A kernel whose notebook is done is ended with its process group ("immediate"), as a kept
+# kernel is, not asked to exit: every output is in by then and nothing in it needs an orderly
+# exit, while ipykernel 7.4's orderly exit hung in one of four runs (its control thread
+# flushes output through the IOPub thread being closed) until jupyter_client's SIGTERM 2.5 s
+# later, and otherwise swept the heap for 0.1–0.8 s (benchmarks/README.md, sixth pass).
 ENGINE = "minsheng"
 PAPERMILL_OPTIONS = {"kernel_name": KERNEL, "progress_bar": False, "engine_name": ENGINE,
-                     "extra_arguments": list(KERNEL_ARGUMENTS)}
+                     "extra_arguments": list(KERNEL_ARGUMENTS), "shutdown_kernel": "immediate"}
 # Packages whose versions go into the manifest (they shape the figures and the documents).
 MANIFEST_PACKAGES = ("pandas", "numpy", "pyarrow", "matplotlib", "seaborn", "papermill",
                      "typst", "python-docx", "xlsxwriter", "openpyxl", "python-calamine", "pandera", "cn2an")
