@@ -136,3 +136,25 @@ def test_the_executed_copy_is_written_when_the_notebook_ends_not_at_every_cell(t
     assert len(writes) == 2
     cells = nbformat.read(tmp_path / "executed.ipynb", as_version=4).cells
     assert [c.outputs[0]["text"] for c in cells] == [f"{i}\n" for i in range(5)]
+
+
+def test_a_kept_kernels_notebooks_run_on_its_own_client(tmp_path, monkeypatch):
+    """papermill's client dropped the kept kernel's client and opened one per notebook, which
+    waits for 0.2 s of IOPub silence before the first cell (a quarter of a district's job):
+    the notebooks now run on the kept client, one after another, each with its output."""
+    _notebook_folder(tmp_path, monkeypatch, "kept", ["print('区县通报')"])
+    kernel = KeptKernel()
+    try:
+        opened = []
+        own = kernel.km.client
+        monkeypatch.setattr(kernel.km, "client", lambda *a, **kw: opened.append(1) or own(*a, **kw))
+        for n in range(2):
+            execute_notebook("kept", tmp_path / f"executed{n}.ipynb", {}, tmp_path / "kernel.log",
+                             tmp_path / "failed.ipynb", kernel=kernel)
+            kernel.new_session()
+        outputs = [nbformat.read(tmp_path / f"executed{n}.ipynb", as_version=4).cells[0].outputs
+                   for n in range(2)]
+    finally:
+        kernel.shutdown()
+    assert opened == []
+    assert [o[0]["text"] for o in outputs] == ["区县通报\n", "区县通报\n"]

@@ -12,13 +12,20 @@ pass). What those writes were for still holds without them:
 - a cell that runs long: saved every 30 s while it prints (papermill's autosave).
 
 Only a runner process killed outright leaves no executed copy.
+
+A kept kernel's own client (run.kernels.KeptKernel, passed as `kc`) is used for its notebooks:
+papermill's client dropped it and opened a new one per notebook, and a new client waits until
+the kernel's IOPub has been silent for 0.2 s (jupyter_client's wait_for_ready), a quarter of a
+district's job.
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 
+from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+from papermill.log import logger
 
 
 class _Manager(NotebookExecutionManager):
@@ -47,8 +54,16 @@ class _Manager(NotebookExecutionManager):
             super().save(**kwargs)
 
 
+class _Client(PapermillNotebookClient):
+    """papermill's notebook client, on the kernel client it is given (None: its own)."""
+
+    def __init__(self, nb_man, kc=None, **kw):
+        super().__init__(nb_man, **kw)
+        self.kc = kc   # nbclient's __init__ sets None; setup_kernel then opens no other
+
+
 class Engine(NBClientEngine):
-    """nbclient's engine with the manager above."""
+    """nbclient's engine with the manager and the client above."""
 
     @classmethod
     def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True,
@@ -63,6 +78,18 @@ class Engine(NBClientEngine):
             nb_man.cleanup_pbar()
             nb_man.notebook_complete()
         return nb_man.nb
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                 stderr_file=None, start_timeout=60, execution_timeout=None,
+                                 kc=None, **kwargs):
+        # papermill's NBClientEngine.execute_managed_notebook, with _Client and its `kc`.
+        for unused in ("input_path", "startup_timeout"):
+            kwargs.pop(unused, None)
+        timeout = kwargs.pop("timeout", None)
+        return _Client(nb_man, kc=kc, timeout=execution_timeout or timeout, startup_timeout=start_timeout,
+                       kernel_name=kernel_name, log=logger, log_output=log_output,
+                       stdout_file=stdout_file, stderr_file=stderr_file, **kwargs).execute()
 
 
 def register(name: str) -> None:
