@@ -158,3 +158,36 @@ def test_a_kept_kernels_notebooks_run_on_its_own_client(tmp_path, monkeypatch):
         kernel.shutdown()
     assert opened == []
     assert [o[0]["text"] for o in outputs] == ["区县通报\n", "区县通报\n"]
+
+
+def test_a_new_client_is_ready_without_waiting_for_iopub_to_fall_silent(tmp_path):
+    """jupyter_client's wait_for_ready also waits for 0.2 s of IOPub silence (0.2 s a
+    notebook); the run's clients are ready once the kernel answers and IOPub is subscribed.
+    Here another client keeps IOPub busy for 15 s: the new client is ready while it still is."""
+    from jupyter_client.utils import run_sync
+    from minsheng.run.kernels import KERNEL, kernel_manager
+
+    km = kernel_manager(tmp_path / "kernel.log")(kernel_name=KERNEL)
+
+    async def check() -> str:
+        await km.start_kernel(cwd=str(config.ROOT))
+        busy = km.client()
+        busy.start_channels()
+        await busy.wait_for_ready(timeout=60)
+        busy.execute("import threading, time\n"
+                     "def talk():\n    for _ in range(300):\n        print('.', flush=True)\n"
+                     "        time.sleep(0.05)\nthreading.Thread(target=talk).start()")
+        client = km.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            while True:     # what IOPub carries right after: the talk, not yet over
+                msg = await client.iopub_channel.get_msg(timeout=5)
+                if msg["msg_type"] == "stream":
+                    return msg["content"]["text"]
+        finally:
+            client.stop_channels()
+            busy.stop_channels()
+            await km.shutdown_kernel(now=True)
+
+    assert run_sync(check)().startswith(".")

@@ -77,12 +77,51 @@ def papermill():
     return pm
 
 
+async def _wait_for_ready(client, timeout: float | None = None) -> None:
+    """Ready once the kernel has answered kernel_info on the shell channel and IOPub has
+    carried a message since (so it is subscribed). jupyter_client's own wait then waits
+    for 0.2 s of IOPub silence, to drop what the kernel said while starting: nbclient reads
+    only the replies to its own requests, so that was 0.2 s a notebook spent waiting
+    (benchmarks/README.md, sixth pass)."""
+    from queue import Empty
+
+    deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+    while True:
+        client.kernel_info()
+        try:
+            reply = await client.shell_channel.get_msg(timeout=1)
+        except Empty:
+            reply = None
+        if reply is not None and reply["msg_type"] == "kernel_info_reply":
+            try:
+                await client.iopub_channel.get_msg(timeout=0.2)
+            except Empty:
+                pass
+            else:
+                client._handle_kernel_info_reply(reply)
+                return
+        if not await client.is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+
 def kernel_manager(log: Path) -> type:
     """A kernel manager whose kernels write stdout and stderr to `log`, not to the terminal (a
-    kernel shut down mid-reply prints a ZMQError traceback)."""
+    kernel shut down mid-reply prints a ZMQError traceback), and whose clients are ready
+    without waiting for IOPub to fall silent (`_wait_for_ready`)."""
+    from jupyter_client.asynchronous import AsyncKernelClient
     from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class ReadyClient(AsyncKernelClient):
+        wait_for_ready = _wait_for_ready
 
     class LoggedKernelManager(AsyncKernelManager):
+        @default("client_factory")
+        def _client_factory_default(self) -> type:
+            return ReadyClient
+
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             with open(log, "ab") as sink:  # the kernel process keeps its own copy
                 kw.update(stdout=sink, stderr=sink)
