@@ -66,13 +66,15 @@ def clean_dir():
 
 
 def _execute(name: str, label: str, **parameters) -> nbformat.NotebookNode:
-    import papermill as pm
+    from minsheng.run.kernels import PAPERMILL_OPTIONS, papermill
+
+    pm = papermill()   # as a run calls it (engine, kernel ended when done)
 
     out = WORK / "executed" / f"{name}-{label}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
     pm.execute_notebook(str(config.NOTEBOOKS / f"{name}.ipynb"), str(out),
                         parameters={"clean_dir": CLEAN, "year": 2026, **parameters},
-                        kernel_name="python3", progress_bar=False, cwd=str(config.ROOT))
+                        **PAPERMILL_OPTIONS, cwd=str(config.ROOT))
     return nbformat.read(out, as_version=4)
 
 

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import minsheng.run.fastimport  # noqa: F401  (before nbformat, which jupytext imports too)
 import nbformat
-import papermill as pm
 from minsheng import config
 from minsheng.run import cli
+from minsheng.run.kernels import PAPERMILL_OPTIONS, papermill
 from minsheng.run.notebooks import strip_volatile
 from tqdm import tqdm
 
@@ -65,7 +65,7 @@ def write_pair(notebook: Path) -> None:
 
 def reference_year() -> int:
     """The year the notebooks' default parameters name (01_clean_progress's `year`)."""
-    declared = pm.inspect_notebook(str(config.NOTEBOOKS / "01_clean_progress.ipynb"))
+    declared = papermill().inspect_notebook(str(config.NOTEBOOKS / "01_clean_progress.ipynb"))
     return int(declared["year"]["default"])
 
 
@@ -86,9 +86,9 @@ def main(argv: list[str]) -> int:
                      str(config.DATA / "reference" / "clean"), "--year", str(reference_year())])
     if code not in (cli.EXIT_OK, cli.EXIT_WARNINGS):
         return code
+    pm = papermill()   # as a run calls it (engine, kernel ended when done)
     for nb in tqdm(notebooks, desc="reference", unit="nb", file=sys.stderr):
-        pm.execute_notebook(str(nb), str(nb), kernel_name="python3", progress_bar=False,
-                            cwd=str(config.ROOT))
+        pm.execute_notebook(str(nb), str(nb), **PAPERMILL_OPTIONS, cwd=str(config.ROOT))
         strip_volatile(nb)
         write_pair(nb)
     print(f"regenerated {len(notebooks)} notebooks from {config.REFERENCE_RAW.relative_to(config.ROOT)}")
