@@ -149,7 +149,8 @@ def _sheet(wb: xlsxwriter.Workbook, formats: _Formats, title: str, frame: pd.Dat
     """One sheet: styled header, the rows (a status column filled by status, a column in
     `value_fills` by its value), widths, frozen panes, a filter, print setup."""
     ws = wb.add_worksheet(title)
-    ws.write_row(0, 0, [c.header for c in cols], formats.header)
+    for j, col in enumerate(cols):
+        ws.write_string(0, j, col.header, formats.header)
     for j, col in enumerate(cols):
         values, raw = _column(frame, col)
         by_value = fills if col.source == "status" else (value_fills or {}).get(col.source, {})
@@ -187,7 +188,9 @@ def _workbook_bytes(issued_on: date, title: str,
     """Sheets (name, frame, columns, freeze) as a workbook's bytes, dated `issued_on`."""
     buf = io.BytesIO()
     with collector_paused():   # a workbook's cells come in a burst (export.collector)
-        wb = xlsxwriter.Workbook(buf, {"in_memory": True, "nan_inf_to_errors": True})
+        # Cells are written by type (write_string …); nothing is ever read as a formula or URL.
+        wb = xlsxwriter.Workbook(buf, {"in_memory": True, "nan_inf_to_errors": True,
+                                       "strings_to_formulas": False, "strings_to_urls": False})
         formats, status = _Formats(wb), _status_fills()
         for name, frame, cols, freeze in sheets:
             _sheet(wb, formats, name, frame, cols, status, freeze, value_fills)
