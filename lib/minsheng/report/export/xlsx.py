@@ -123,9 +123,7 @@ def _width(col: Col, values: list) -> float:
     widths = [_display_width(t) for t in {v for v in values if isinstance(v, str)}]
     if any(isinstance(v, int | float) for v in values):
         widths.append(10)
-    if None in values:
-        widths.append(0)
-    longest = max(widths, default=6)
+    longest = max(widths, default=0 if values else 6)   # blanks only: as wide as the header
     longest = max(longest, min(_display_width(col.header), 16))
     return min(max(longest + 2, 6), 40)
 
@@ -151,7 +149,6 @@ def _sheet(wb: xlsxwriter.Workbook, formats: _Formats, title: str, frame: pd.Dat
     ws = wb.add_worksheet(title)
     for j, col in enumerate(cols):
         ws.write_string(0, j, col.header, formats.header)
-    for j, col in enumerate(cols):
         values, raw = _column(frame, col)
         by_value = fills if col.source == "status" else (value_fills or {}).get(col.source, {})
         wrap = bool(col.width and col.width >= 30)
