@@ -55,7 +55,7 @@ print(f"{p.quarter.label}：{len(data.table)} 项指标，台账 {len(clean.ledg
 bulletin.overall_summary(data.table)
 
 # %%
-charts.show(charts.status_overview(data.items))
+charts.show(bulletin.draw_overview(data, p.results_dir))  # 通报直接采用此图，不再重画 / the bulletin prints this drawing
 
 # %% [markdown]
 # ## 分项目 / By item

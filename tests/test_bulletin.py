@@ -2,6 +2,7 @@
 paragraphs written out whole), and its arithmetic check catching corrupted numbers."""
 
 import dataclasses
+import json
 import textwrap
 from datetime import date
 
@@ -11,9 +12,11 @@ import pytest
 from conftest import quality_report
 from minsheng.catalogue import load_catalogue
 from minsheng.contracts import ledger as ledger_mod
+from minsheng.contracts import store
 from minsheng.report import bulletin as b
+from minsheng.report import charts
 from minsheng.report import format as fmt
-from minsheng.report.document import Items, Paragraph, Table
+from minsheng.report.document import Chart, Items, Paragraph, Table
 
 ISSUED = date(2031, 10, 15)
 
@@ -481,3 +484,57 @@ def test_a_district_named_in_the_wrong_group_is_caught(bulletin):
     problems = b.check_arithmetic(bad)
     assert "区县情况: 达到序时进度的区县应为1个（万州区），印为(2, ['万州区', '涪陵区'])" in problems
     assert any(p.startswith("区县情况: 滞后的区县应为1个") for p in problems)
+
+
+# ───────────────────────────────────────────── the overview chart, drawn once per run
+
+def _results(data, tmp_path):
+    results = tmp_path / "results"
+    store.write_results(data.computed(), results)
+    return results
+
+
+def _overview(doc) -> Chart:
+    return next(blk for blk in doc.blocks() if isinstance(blk, Chart) and blk.key == "overview")
+
+
+def test_the_bulletin_prints_the_overview_chart_the_attainment_step_kept(data, tmp_path,
+                                                                         monkeypatch):
+    results = _results(data, tmp_path)
+    drawn = b.draw_overview(data, results)
+    assert drawn == charts.to_png(charts.status_overview(data.items))  # the bulletin's own drawing
+    led = make_ledger(LEDGER_ROWS)
+    store.write(store.CleanOutputs(led, led.assign(superseded=False), QUARANTINE, QUALITY),
+                tmp_path / "clean")
+    again = b.BulletinData.read(data.catalogue, 2031, 3, False, tmp_path / "clean", results)
+    drawing = []
+    status_overview = charts.status_overview
+    monkeypatch.setattr(charts, "status_overview",
+                        lambda items: drawing.append(len(items)) or status_overview(items))
+    assert _overview(b.build(again, ISSUED)).png == drawn
+    assert drawing == []  # printed as kept, not drawn again
+    assert _overview(b.build(data, ISSUED)).png == drawn and drawing == [len(data.items)]
+
+
+def test_a_kept_chart_is_not_used_once_its_table_is_written_again(data, tmp_path):
+    results = _results(data, tmp_path)
+    b.draw_overview(data, results)
+    assert list(store.read_charts(results)) == ["overview"]
+    store.write_results({"items": data.items.iloc[:-1]}, results)  # 02 again, without its chart
+    assert store.read_charts(results) == {}
+
+
+@pytest.mark.parametrize("damage", ["png", "index", "path"])
+def test_a_damaged_kept_chart_is_drawn_anew(data, tmp_path, damage):
+    results = _results(data, tmp_path)
+    b.draw_overview(data, results)
+    index = results / "charts.json"
+    if damage == "png":
+        (results / "overview.png").write_bytes(b"\x89PNG cut short")
+    elif damage == "index":
+        index.write_text("{ not json", encoding="utf-8")
+    else:  # a name that is a path is never followed
+        entry = json.loads(index.read_text(encoding="utf-8"))["overview"]
+        (tmp_path / "items.parquet").write_bytes((results / "items.parquet").read_bytes())
+        index.write_text(json.dumps({"overview": {**entry, "drawn_from": "../items"}}), encoding="utf-8")
+    assert store.read_charts(results) == {}

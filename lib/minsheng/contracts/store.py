@@ -6,7 +6,9 @@ A cleaning output folder holds
     quarantine.csv    one line per rejected cell (contracts.checks.QUARANTINE_COLUMNS), UTF-8 with BOM
     quality.json      the quality report (contracts.quality)
 A results folder holds a period's computed tables (the indicator table and its roll-ups), one
-<name>.parquet each, written once by the attainment step and read by every document after it.
+<name>.parquet each, written once by the attainment step and read by every document after it,
+and the charts that step drew from them (<name>.png, listed in charts.json with the digest of
+the table each was drawn from: a chart is read back only while that table is unchanged).
 Same outputs, same bytes: rows are sorted and nothing records a time.
 
 Writing is atomic: the four files are written into a temporary folder beside OUT_DIR
@@ -19,6 +21,8 @@ by the caller's lock: `minsheng clean` takes one.)
 from __future__ import annotations
 
 import codecs
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -40,6 +44,8 @@ HISTORY = "history.parquet"
 QUARANTINE = "quarantine.csv"
 QUALITY = "quality.json"
 FILES = (LEDGER, HISTORY, QUARANTINE, QUALITY)
+CHARTS = "charts.json"     # in a results folder: the charts kept with the tables (write_chart)
+_PLAIN_NAME = re.compile(r"[a-z][a-z0-9_]*")   # a chart or table name, never a path
 
 
 @dataclass(frozen=True, eq=False)
@@ -198,3 +204,51 @@ def read_results(out_dir: str | Path, names: tuple[str, ...]) -> dict[str, pd.Da
         raise FileNotFoundError(f"{out}: no computed results here; run the attainment step first")
     return {name: pd.read_parquet(out / f"{name}.parquet") if (out / f"{name}.parquet").exists()
             else None for name in names}
+
+
+def write_chart(png: bytes, name: str, drawn_from: str, out_dir: str | Path) -> None:
+    """Keep a chart drawn from the results table `drawn_from` (already written) as <name>.png."""
+    out = Path(out_dir)
+    charts = _chart_index(out)
+    (out / f"{name}.png").write_bytes(png)
+    charts[name] = {"drawn_from": drawn_from, "table_sha256": file_sha256(out / f"{drawn_from}.parquet"),
+                    "sha256": hashlib.sha256(png).hexdigest()}
+    (out / CHARTS).write_text(json.dumps(charts, ensure_ascii=False, indent=1, sort_keys=True),
+                              encoding="utf-8")
+
+
+def read_charts(out_dir: str | Path) -> dict[str, bytes]:
+    """The charts `write_chart` kept whose table and bytes are still the ones they were drawn
+    from and as; any other (a table written again since, a damaged file) is left out, to be
+    drawn anew."""
+    out = Path(out_dir)
+    kept = {}
+    for name, entry in _chart_index(out).items():
+        drawn_from = entry.get("drawn_from") if isinstance(entry, dict) else None
+        if not (_PLAIN_NAME.fullmatch(name) and isinstance(drawn_from, str)
+                and _PLAIN_NAME.fullmatch(drawn_from)):
+            continue
+        path, table = out / f"{name}.png", out / f"{drawn_from}.parquet"
+        if not (path.is_file() and table.is_file()) or file_sha256(table) != entry.get("table_sha256"):
+            continue
+        png = path.read_bytes()
+        if hashlib.sha256(png).hexdigest() == entry.get("sha256"):
+            kept[name] = png
+    return kept
+
+
+def _chart_index(out: Path) -> dict:
+    try:
+        index = json.loads((out / CHARTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return index if isinstance(index, dict) else {}
+
+
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes (hex), read in 1 MB pieces."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -186,9 +186,10 @@ def to_svg(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def show(fig: Figure | None) -> None:
-    """Display a figure in a notebook as a PNG only (no "<Figure …>" text, so nbval has no
-    text to compare), with the bytes charts.to_png makes deterministic; None shows nothing.
+def show(fig: Figure | bytes | None) -> None:
+    """Display a figure (or the PNG bytes of one) in a notebook as a PNG only (no "<Figure …>"
+    text, so nbval has no text to compare), with the bytes charts.to_png makes deterministic;
+    None shows nothing.
 
         show(status_overview(data.items))
     """
@@ -196,4 +197,5 @@ def show(fig: Figure | None) -> None:
 
     if fig is None:
         return
-    display({"image/png": base64.b64encode(to_png(fig)).decode("ascii")}, raw=True)
+    png = fig if isinstance(fig, bytes) else to_png(fig)
+    display({"image/png": base64.b64encode(png).decode("ascii")}, raw=True)

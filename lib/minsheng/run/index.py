@@ -20,7 +20,7 @@ from typing import Any
 from minsheng.catalogue import districts as district_list
 from minsheng.catalogue.periods import Month, Quarter, parse_period
 from minsheng.report.export.index_page import index_html
-from minsheng.run.manifest import MANIFEST
+from minsheng.run.manifest import MANIFEST, file_sha256
 
 INDEX_JSON, INDEX_HTML = "index.json", "index.html"
 KINDS = ("quarterly_bulletin", "monthly_dispatch", "district_bulletin")
@@ -52,7 +52,7 @@ def index_entry(reports: Path, folder: Path, manifest: dict[str, Any],
              for name, info in sorted(manifest.get("files", {}).items())
              if isinstance(info, dict) and "sha256" in info]
     files.append({"name": MANIFEST, "href": f"{rel}/{MANIFEST}",
-                  "bytes": (folder / MANIFEST).stat().st_size, "sha256": _sha(folder / MANIFEST)})
+                  "bytes": (folder / MANIFEST).stat().st_size, "sha256": file_sha256(folder / MANIFEST)})
     source = city or manifest
     return {
         "kind": manifest["kind"], "period": manifest["period"], "district": manifest.get("district"),
@@ -63,10 +63,6 @@ def index_entry(reports: Path, folder: Path, manifest: dict[str, Any],
         "settings_sha256": source.get("settings_sha256"), "code_version": manifest.get("code_version"),
         "files": files,
     }
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _order(e: dict[str, Any]) -> tuple:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import hashlib
 import json
 import shutil
 from collections.abc import Mapping
@@ -31,6 +30,7 @@ import pyarrow.csv as pacsv
 
 from minsheng import config
 from minsheng.contracts import store
+from minsheng.contracts.store import file_sha256
 from minsheng.contracts.textsafety import spreadsheet_texts
 
 DATA = "data"                  # the folder of a publication holding its data
@@ -41,14 +41,6 @@ MANIFEST_VERSION = 1
 TIMINGS = "timings_seconds"
 REQUIRED_FACTS = ("period", "month")     # what `minsheng verify` recomputes the table for
 RESERVED = ("manifest_version", "files")
-
-
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def write_ledger_csv(ledger: pd.DataFrame, path: str | Path) -> Path:

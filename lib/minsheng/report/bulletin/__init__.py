@@ -17,6 +17,7 @@ from minsheng.report.bulletin.checks import ArithmeticCheckError, check_arithmet
 from minsheng.report.bulletin.counts import CAP, overall_summary
 from minsheng.report.bulletin.data import BulletinData, assemble
 from minsheng.report.bulletin.model import Bulletin
+from minsheng.report.bulletin.sections.overview import draw_overview
 
 __all__ = ["CAP", "ArithmeticCheckError", "Bulletin", "BulletinData", "assemble", "build",
-           "check_arithmetic", "overall_summary", "title", "verify"]
+           "check_arithmetic", "draw_overview", "overall_summary", "title", "verify"]

@@ -34,7 +34,7 @@ def build(data: BulletinData, issued_on: date, *, issuer: str | None = None,
           charts: bool = True) -> Bulletin:
     """The bulletin as structured Chinese content; raises checks.ArithmeticCheckError when its
     printed figures do not add up. `charts=False` leaves the charts out (fast previews)."""
-    numbering = Numbering(charts)
+    numbering = Numbering(charts, drawn=data.charts)
     conf = settings()["bulletin"]
     lead = Section("lead", "", (Paragraph("".join(conf["lead"].format(
         period=period_words(data)).split()), role="lead"),), level=0)

@@ -8,7 +8,7 @@ previous bulletin's table (the previous quarter's end) gives the changes since.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
@@ -43,6 +43,9 @@ class BulletinData:
     tasks: pd.DataFrame                    # rules.texts.task_progress: the tasks without a figure
     quality: QualityReport                 # the cleaner's quality report
     quarantine: pd.DataFrame               # quarantined rows (QUARANTINE_COLUMNS)
+    # Charts the attainment step already drew from these tables (key → PNG, store.read_charts):
+    # the bulletin prints them as drawn instead of drawing them again.
+    charts: Mapping[str, bytes] = field(default_factory=dict)
 
     COMPUTED: ClassVar[tuple[str, ...]] = ("table", "previous_table", "items", "units",
                                            "district_detail", "district_rank", "texts", "tasks")
@@ -58,11 +61,12 @@ class BulletinData:
     @classmethod
     def from_computed(cls, catalogue: Catalogue, year: int, quarter: int, draft: bool,
                       frames: Mapping[str, pd.DataFrame | None], quality: QualityReport,
-                      quarantine: pd.DataFrame) -> BulletinData:
-        """The data again from stored tables, with nothing recomputed."""
+                      quarantine: pd.DataFrame,
+                      charts: Mapping[str, bytes] | None = None) -> BulletinData:
+        """The data again from stored tables (and charts drawn from them), nothing recomputed."""
         month = int(frames["table"]["month"].iloc[0]) if len(frames["table"]) else 3 * quarter
         return cls(catalogue=catalogue, year=year, quarter=quarter, month=month, draft=draft,
-                   quality=quality, quarantine=_quarantine_rows(quarantine),
+                   quality=quality, quarantine=_quarantine_rows(quarantine), charts=charts or {},
                    **{name: frames[name] for name in cls.COMPUTED})
 
     @classmethod
@@ -72,7 +76,7 @@ class BulletinData:
         clean = store.read(clean_dir)
         return cls.from_computed(catalogue, year, quarter, draft,
                                  store.read_results(results_dir, cls.COMPUTED), clean.quality,
-                                 clean.quarantine)
+                                 clean.quarantine, store.read_charts(results_dir))
 
 
 def _quarantine_rows(quarantine: pd.DataFrame) -> pd.DataFrame:

@@ -5,7 +5,7 @@ Sections take numbers in reading order, so a table or chart left out shifts the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from matplotlib.figure import Figure
 
@@ -14,10 +14,12 @@ from minsheng.report.document import Chart
 
 
 class Numbering:
-    """Hands out table and chart numbers; draws no chart when `charts` is false."""
+    """Hands out table and chart numbers; draws no chart when `charts` is false, and none
+    that `drawn` already holds (key → PNG, drawn by the same `make` from the same data)."""
 
-    def __init__(self, charts: bool = True):
+    def __init__(self, charts: bool = True, drawn: Mapping[str, bytes] | None = None):
         self.charts = charts
+        self.drawn = drawn or {}
         self._tables = 0
         self._figures = 0
 
@@ -29,4 +31,5 @@ class Numbering:
         if not self.charts:
             return None
         self._figures += 1
-        return Chart(key, f"图{self._figures} {caption}", alt, ch.to_png(make()))
+        png = self.drawn.get(key)
+        return Chart(key, f"图{self._figures} {caption}", alt, ch.to_png(make()) if png is None else png)

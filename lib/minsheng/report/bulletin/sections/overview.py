@@ -4,11 +4,13 @@ the changes since the last bulletin, the definitions used, and the status chart.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 
 from minsheng.catalogue.kinds import SCHEDULED_KINDS
 from minsheng.config import settings
+from minsheng.contracts import store
 from minsheng.report import charts as ch
 from minsheng.report.bulletin.counts import (
     capped_mean,
@@ -25,10 +27,25 @@ from minsheng.report.text import indicator_name
 from minsheng.rules.schedule import plan_fraction
 from minsheng.rules.status import BEHIND_SCHEDULE, LAGGING, MEETING_SCHEDULE
 
+OVERVIEW_CHART = "overview"
+
+
+def _overview_figure(data: BulletinData):
+    return ch.status_overview(data.items)
+
+
+def draw_overview(data: BulletinData, results_dir: Path | None = None) -> bytes:
+    """The overview's chart as the bulletin prints it (PNG); kept in `results_dir` when given,
+    so that the bulletin made from those results prints this drawing instead of drawing again."""
+    png = ch.to_png(_overview_figure(data))
+    if results_dir is not None:
+        store.write_chart(png, OVERVIEW_CHART, "items", results_dir)  # drawn from data.items alone
+    return png
+
 
 def overview_section(data: BulletinData, numbering: Numbering) -> Section:
-    chart = numbering.chart("overview", "各项目指标进度状态分布", "各项目指标按进度状态的数量",
-                            lambda: ch.status_overview(data.items))
+    chart = numbering.chart(OVERVIEW_CHART, "各项目指标进度状态分布", "各项目指标按进度状态的数量",
+                            lambda: _overview_figure(data))
     counts = status_counts(data.table["status"])
     blocks: list[Block] = [_counts(data, counts), _headline(data, counts)]
     if len(data.tasks):
