@@ -45,8 +45,9 @@ from minsheng.report.export import webpage
 fonts.use_chinese_font()
 
 # %%
+clean = store.read(p.clean_dir)
 data = bulletin.BulletinData.read(p.catalogue, p.quarter.year, p.quarter.quarter, p.draft,
-                                  p.clean_dir, p.results_dir)
+                                  clean, p.results_dir)
 doc = bulletin.build(data, p.issued_on)  # 算术核对不通过即报错 / raises if the arithmetic does not add up
 
 # %%
@@ -65,5 +66,5 @@ HTML(webpage.closing_html(doc, with_style=False))
 HTML("".join(webpage.attachment_html(doc, a, with_style=False) for a in doc.attachments))
 
 # %%
-written = write_bulletin_files(doc, store.read(p.clean_dir), p.out_dir)
+written = write_bulletin_files(doc, clean, p.out_dir)
 print("算术核对通过；已写出 / arithmetic checked; written:", ", ".join(w.name for w in written))

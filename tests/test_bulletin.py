@@ -504,9 +504,8 @@ def test_the_bulletin_prints_the_overview_chart_the_attainment_step_kept(data, t
     drawn = b.draw_overview(data, results)
     assert drawn == charts.to_png(charts.status_overview(data.items))  # the bulletin's own drawing
     led = make_ledger(LEDGER_ROWS)
-    store.write(store.CleanOutputs(led, led.assign(superseded=False), QUARANTINE, QUALITY),
-                tmp_path / "clean")
-    again = b.BulletinData.read(data.catalogue, 2031, 3, False, tmp_path / "clean", results)
+    clean = store.CleanOutputs(led, led.assign(superseded=False), QUARANTINE, QUALITY)
+    again = b.BulletinData.read(data.catalogue, 2031, 3, False, clean, results)
     drawing = []
     status_overview = charts.status_overview
     monkeypatch.setattr(charts, "status_overview",

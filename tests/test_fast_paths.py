@@ -34,3 +34,16 @@ def test_one_row_per_key_on_a_sorted_ledger_and_object_columns():
     objects = frame.astype({"indicator_id": object, "district": object})   # the fallback path
     doubled = pd.concat([objects, objects.head(1)], ignore_index=True)
     assert one_row_per_key(doubled).tolist() == (~doubled.duplicated(KEY, keep=False)).tolist()
+
+
+def test_column_texts_read_every_cell_as_cell_text_does():
+    """The workbook reader's inlined loop against `cell_text`, on every kind of cell calamine
+    gives (and a few it might)."""
+    from datetime import date, datetime, time, timedelta
+
+    from minsheng.intake.workbook import _column_texts, cell_text
+
+    cells = ["", "文字", " 3 ", 0.0, -0.0, 3000.0, 0.55, 1e15, 1e16, -2.5e-7, float("nan"),
+             float("inf"), 7, True, False, None, date(2026, 3, 1), datetime(2026, 3, 1),
+             datetime(2026, 3, 1, 8, 30), time(8, 30), timedelta(days=2)]
+    assert _column_texts(cells) == [cell_text(v) for v in cells]

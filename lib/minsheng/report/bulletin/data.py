@@ -70,10 +70,10 @@ class BulletinData:
                    **{name: frames[name] for name in cls.COMPUTED})
 
     @classmethod
-    def read(cls, catalogue: Catalogue, year: int, quarter: int, draft: bool, clean_dir: Path,
-             results_dir: Path) -> BulletinData:
-        """The data of a period whose tables the attainment step stored."""
-        clean = store.read(clean_dir)
+    def read(cls, catalogue: Catalogue, year: int, quarter: int, draft: bool,
+             clean: store.CleanOutputs, results_dir: Path) -> BulletinData:
+        """The data of a period whose tables the attainment step stored (`clean`: the cleaning
+        outputs they were computed from, store.read)."""
         return cls.from_computed(catalogue, year, quarter, draft,
                                  store.read_results(results_dir, cls.COMPUTED), clean.quality,
                                  clean.quarantine, store.read_charts(results_dir))

@@ -110,8 +110,9 @@ def check_changes(bulletin: Bulletin) -> list[str]:
         return [f"与上季度比较: 第一季度不应比较（{text}）"] if text else []
     before = data.previous_table.set_index("indicator_id")["status"].astype(str)
     problems: list[str] = []
+    rows = data.table.to_dict("records")
     for _, words, moved in CHANGES:
-        want = [indicator_name(r) for r in data.table.to_dict("records")
+        want = [indicator_name(r) for r in rows
                 if moved(before.get(r["indicator_id"], "no_data"), str(r["status"]))]
         problems += named_count_problems(text, "与上季度比较", words, want, "按两季指标表", joiner="的")
     return problems
