@@ -39,7 +39,7 @@ from IPython.display import HTML
 
 from minsheng.contracts import store
 from minsheng.report import bulletin, fonts
-from minsheng.report.files import write_bulletin_files
+from minsheng.report.files import start_bulletin_pdf, write_bulletin_files
 from minsheng.report.export import webpage
 
 fonts.use_chinese_font()
@@ -49,6 +49,7 @@ clean = store.read(p.clean_dir)
 data = bulletin.BulletinData.read(p.catalogue, p.quarter.year, p.quarter.quarter, p.draft,
                                   clean, p.results_dir)
 doc = bulletin.build(data, p.issued_on)  # 算术核对不通过即报错 / raises if the arithmetic does not add up
+pdf = start_bulletin_pdf(doc, p.out_dir)  # PDF 在后台排版，下面先展示正文 / the PDF is set while the text is shown
 
 # %%
 HTML(webpage.heading_html(doc))
@@ -66,5 +67,5 @@ HTML(webpage.closing_html(doc, with_style=False))
 HTML("".join(webpage.attachment_html(doc, a, with_style=False) for a in doc.attachments))
 
 # %%
-written = write_bulletin_files(doc, clean, p.out_dir)
+written = write_bulletin_files(doc, clean, p.out_dir, pdf)
 print("算术核对通过；已写出 / arithmetic checked; written:", ", ".join(w.name for w in written))

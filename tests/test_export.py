@@ -285,6 +285,17 @@ def test_the_pdf_written_alongside_is_the_same_and_its_error_is_raised(doc, rend
         pass                                                   # the body never asks for it
 
 
+def test_a_pdf_started_early_is_the_one_waited_for(doc, rendered, tmp_path):
+    started = pdf.start_pdf(doc, tmp_path / "c.pdf")
+    write_docx(doc, tmp_path / "c.docx")                       # the caller goes on meanwhile
+    with pdf.writing_pdf(doc, tmp_path / "c.pdf", started=started) as future:
+        assert future is started.future
+    assert future.result().read_bytes() == rendered
+    with pytest.raises(ValueError, match="another document"):   # never another file's PDF
+        with pdf.writing_pdf(doc, tmp_path / "d.pdf", started=started):
+            pass
+
+
 def test_same_inputs_same_pdf(doc, rendered):
     assert pdf.pdf_bytes(document()) == rendered
 

@@ -11,17 +11,25 @@ from minsheng.contracts.store import CleanOutputs
 from minsheng.report.bulletin.model import Bulletin
 from minsheng.report.checklist import write_checklist
 from minsheng.report.export.docx import write_docx
-from minsheng.report.export.pdf import writing_pdf
+from minsheng.report.export.pdf import Typesetting, start_pdf, writing_pdf
 from minsheng.report.export.webpage import write_html
 
 NAMES = {"html": "bulletin.html", "pdf": "bulletin.pdf", "docx": "bulletin.docx",
          "checklist": "checklist.xlsx"}
 
 
-def write_bulletin_files(bulletin: Bulletin, clean: CleanOutputs, out_dir: Path) -> list[Path]:
-    """Write the four files into `out_dir`; returns their paths."""
+def start_bulletin_pdf(bulletin: Bulletin, out_dir: Path) -> Typesetting:
+    """Start setting the bulletin's PDF in `out_dir` (in its thread: Typst lets go of the GIL),
+    for `write_bulletin_files` to wait for: a notebook shows the text meanwhile."""
+    return start_pdf(bulletin, Path(out_dir) / NAMES["pdf"])
+
+
+def write_bulletin_files(bulletin: Bulletin, clean: CleanOutputs, out_dir: Path,
+                         typesetting: Typesetting | None = None) -> list[Path]:
+    """Write the four files into `out_dir` (the PDF: the one `start_bulletin_pdf` started, if
+    given); returns their paths."""
     out = Path(out_dir)
-    with writing_pdf(bulletin, out / NAMES["pdf"]) as pdf:
+    with writing_pdf(bulletin, out / NAMES["pdf"], started=typesetting) as pdf:
         html, docx = write_html(bulletin, out / NAMES["html"]), write_docx(bulletin, out / NAMES["docx"])
         checklist = write_checklist(clean, bulletin.data, out / NAMES["checklist"], bulletin.issued_on)
     return [html, pdf.result(), docx, checklist]

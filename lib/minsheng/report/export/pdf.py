@@ -165,12 +165,31 @@ def _typesetter() -> ThreadPoolExecutor:
 os.register_at_fork(after_in_child=_typesetter.cache_clear)   # a forked child has no thread
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class Typesetting:
+    """A PDF being set in the typesetting thread (`start_pdf`); `writing_pdf` waits for it."""
+
+    doc: Document
+    path: Path
+    future: Future[Path]
+
+
+def start_pdf(doc: Document, path: str | Path) -> Typesetting:
+    """Start `write_pdf` in the typesetting thread and return at once."""
+    return Typesetting(doc, Path(path), _typesetter().submit(write_pdf, doc, Path(path)))
+
+
 @contextmanager
-def writing_pdf(doc: Document, path: str | Path) -> Iterator[Future[Path]]:
+def writing_pdf(doc: Document, path: str | Path,
+                started: Typesetting | None = None) -> Iterator[Future[Path]]:
     """`write_pdf` in a thread while the caller writes the other files: Typst lets go of the
     GIL while it sets the pages, so on two cores the DOCX and the workbooks take no extra
-    time. Yields the PDF's future; leaves only once the PDF is written, raising its error."""
-    future = _typesetter().submit(write_pdf, doc, path)
+    time. `started`: this very PDF, started earlier by `start_pdf` (so that it is set while
+    the caller did other work). Yields the PDF's future; leaves only once the PDF is written,
+    raising its error."""
+    if started is not None and (started.doc is not doc or started.path != Path(path)):
+        raise ValueError(f"the PDF started is {started.path} of another document, not {path}")
+    future = (started or start_pdf(doc, path)).future
     try:
         yield future
     finally:
