@@ -33,6 +33,7 @@ from pathlib import Path
 import minsheng.run.fastimport  # noqa: F401  (before papermill → nbformat → jsonschema)
 from minsheng import config
 from minsheng.catalogue import districts as district_list
+from minsheng.contracts.store import file_sha256
 from minsheng.run.index import write_index
 from minsheng.run.kernels import (
     KeptKernel,
@@ -41,7 +42,7 @@ from minsheng.run.kernels import (
     package_versions,
     relative,
 )
-from minsheng.run.manifest import CATALOGUE, DATA, MANIFEST, TIMINGS, file_sha256, write_manifest
+from minsheng.run.manifest import CATALOGUE, DATA, MANIFEST, TIMINGS, write_manifest
 from minsheng.run.notebooks import UNPUBLISHED
 from minsheng.run.params import ParameterError, district
 from minsheng.run.publish import (

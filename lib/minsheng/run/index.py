@@ -19,8 +19,9 @@ from typing import Any
 
 from minsheng.catalogue import districts as district_list
 from minsheng.catalogue.periods import Month, Quarter, parse_period
+from minsheng.contracts.store import file_sha256
 from minsheng.report.export.index_page import index_html
-from minsheng.run.manifest import MANIFEST, file_sha256
+from minsheng.run.manifest import MANIFEST
 
 INDEX_JSON, INDEX_HTML = "index.json", "index.html"
 KINDS = ("quarterly_bulletin", "monthly_dispatch", "district_bulletin")

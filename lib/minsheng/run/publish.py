@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from minsheng import config
-from minsheng.contracts.store import process_alive
-from minsheng.run.manifest import MANIFEST, file_sha256
+from minsheng.contracts.store import file_sha256, process_alive
+from minsheng.run.manifest import MANIFEST
 
 SUPERSEDED = "_superseded"
 _LEFTOVER = re.compile(r"_(tmp|old)-(.+)-(\d+)")

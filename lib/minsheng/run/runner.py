@@ -42,6 +42,7 @@ from minsheng.catalogue.periods import (
     returns_due,
 )
 from minsheng.contracts import store
+from minsheng.contracts.store import file_sha256
 from minsheng.report.bulletin.counts import status_counts
 from minsheng.run.index import write_index
 from minsheng.run.kernels import (
@@ -51,7 +52,7 @@ from minsheng.run.kernels import (
     package_versions,
     relative,
 )
-from minsheng.run.manifest import DATA, TIMINGS, file_sha256, publish_data, write_manifest
+from minsheng.run.manifest import DATA, TIMINGS, publish_data, write_manifest
 from minsheng.run.notebooks import UNPUBLISHED
 from minsheng.run.params import check, parse_quarter, parse_reporting_month, project_path
 from minsheng.run.publish import (

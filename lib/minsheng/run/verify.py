@@ -26,12 +26,13 @@ from minsheng import config
 from minsheng.catalogue import load_catalogue
 from minsheng.catalogue.periods import Month, parse_period
 from minsheng.contracts import store
+from minsheng.contracts.store import file_sha256
 from minsheng.report import columns as C
 from minsheng.report.dispatch.files import NAMES as DISPATCH_FILES
 from minsheng.report.export.xlsx import INDICATOR_SHEET
 from minsheng.report.labels import label
 from minsheng.rules.attainment import table_at
-from minsheng.run.manifest import CATALOGUE, DATA, MANIFEST, file_sha256, own_paths
+from minsheng.run.manifest import CATALOGUE, DATA, MANIFEST, own_paths
 from minsheng.run.params import project_path
 
 TABLES = "tables.xlsx"
