@@ -168,6 +168,44 @@ def test_clean_csv_into_the_ledger_contract(raw, tiny_catalogue):
     assert result.quarantine.empty
 
 
+def test_arrow_memory_comes_from_the_c_allocator_during_a_clean(raw, tiny_catalogue, monkeypatch):
+    """Arrow's huge-page pool is swapped for the C library's while a clean runs, and put back
+    afterwards, also when the clean fails."""
+    import minsheng.intake.clean as cleaning
+
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    seen = []
+    reader = cleaning.read_submissions
+
+    def spy(*args, **kwargs):
+        seen.append(pa.default_memory_pool().backend_name)
+        return reader(*args, **kwargs)
+
+    monkeypatch.setattr(cleaning, "read_submissions", spy)
+    before = pa.default_memory_pool().backend_name
+    assert before != "system"   # the test means nothing if arrow already uses malloc
+    write_csv(raw / "2026-03" / "住建委.csv", [row(cum="120")])
+    assert run(raw, tiny_catalogue).ledger["value"].tolist() == [120]
+    with pytest.raises(FileNotFoundError):
+        clean(raw / "不存在", tiny_catalogue)
+    assert seen == ["system", "system"]
+    assert pa.default_memory_pool().backend_name == before
+
+
+def test_a_pool_named_in_the_environment_is_left_alone(raw, tiny_catalogue, monkeypatch):
+    import minsheng.intake.clean as cleaning
+
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+    seen = []
+    reader = cleaning.read_submissions
+    monkeypatch.setattr(cleaning, "read_submissions",
+                        lambda *a, **k: seen.append(pa.default_memory_pool().backend_name)
+                        or reader(*a, **k))
+    write_csv(raw / "2026-03" / "住建委.csv", [row(cum="120")])
+    run(raw, tiny_catalogue)
+    assert seen == [pa.default_memory_pool().backend_name] and seen != ["system"]
+
+
 def test_text_only_row_is_kept_with_value_missing(raw, tiny_catalogue):
     write_csv(raw / "a.csv", [row(code="MS03-02", district="全市", progress_text="施工图审查完成")])
     got = one_value(run(raw, tiny_catalogue), "MS03-02", "全市")
