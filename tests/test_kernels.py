@@ -77,6 +77,23 @@ def _exit_freeze_counts(tmp_path, start: str) -> tuple[str, str]:
     return first, last
 
 
+def test_a_runs_kernel_takes_arrow_memory_from_the_c_allocator(tmp_path, monkeypatch):
+    """Arrow's default pool is mimalloc; a run's kernel starts with the system allocator's, and
+    a pool the caller's environment names is kept."""
+    _notebook_folder(tmp_path, monkeypatch, "pool",
+                     ["import pyarrow as pa\nprint(pa.default_memory_pool().backend_name)"])
+
+    def pool_in_kernel() -> str:
+        execute_notebook("pool", tmp_path / "executed.ipynb", {}, tmp_path / "kernel.log",
+                         tmp_path / "failed.ipynb")
+        return nbformat.read(tmp_path / "executed.ipynb", as_version=4).cells[0].outputs[0]["text"]
+
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    assert pool_in_kernel() == "system\n"
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+    assert pool_in_kernel() == "jemalloc\n"
+
+
 def test_the_freeze_runs_after_the_exit_handlers_registered_after_it(tmp_path):
     """An exit handler registered before the freeze runs after it and sees the heap frozen;
     one registered later (by what the command imports) runs before it."""
