@@ -22,21 +22,18 @@ Speed: every rule is a column operation; rules on text run once per distinct val
 the dictionary-encoded read) and are mapped back with numpy. Independent parsers run in a few
 threads (arrow and numpy kernels release the GIL); the history is built in a worker thread
 while the ledger is built and validated. Results never depend on scheduling. Arrow takes its
-memory from the C library's allocator during a clean (`system_allocator`).
+memory from the C library's allocator during a clean (`intake.allocator`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from minsheng import config
 from minsheng.catalogue import Catalogue
@@ -45,6 +42,7 @@ from minsheng.contracts import ledger
 from minsheng.contracts.checks import FLAG_CODES
 from minsheng.contracts.store import CleanOutputs
 from minsheng.intake import fields
+from minsheng.intake.allocator import system_allocator
 from minsheng.intake.columns import frame
 from minsheng.intake.figures import parse_numbers, percent_points
 from minsheng.intake.flags import BIT
@@ -95,26 +93,6 @@ def clean(raw_dir: str | Path, catalogue: Catalogue, *, progress: bool = False) 
                                 header_rows=int(cleaning_opts.get("header_search_rows", 20)),
                                 progress=progress)
         return clean_submissions(subs, catalogue)
-
-
-@contextmanager
-def system_allocator() -> Iterator[None]:
-    """Arrow's buffers from the C library's allocator while a clean runs, then the pool before.
-
-    Arrow's default pool, mimalloc, takes its memory in transparent huge pages: a clean of a
-    million rows faults in 0.7 GB of them, against 0.3 GB with the C library's allocator. Where
-    a fresh huge page is dear, as on these VMs, that was 0.3–0.9 s more system time
-    (benchmarks/README.md, eighth pass). A pool named in ARROW_DEFAULT_MEMORY_POOL is kept.
-    """
-    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
-        yield
-        return
-    before = pa.default_memory_pool()
-    pa.set_memory_pool(pa.system_memory_pool())
-    try:
-        yield
-    finally:
-        pa.set_memory_pool(before)
 
 
 def clean_submissions(subs: Submissions, catalogue: Catalogue) -> CleanOutputs:

@@ -18,15 +18,15 @@ from pathlib import Path
 
 import minsheng.run.fastimport  # noqa: F401  (before papermill → nbformat → jsonschema)
 from minsheng import config
+from minsheng.intake import allocator
 from minsheng.run.notebooks import strip_volatile
 
 KERNEL = "python3"
 # Every kernel a run starts: history in memory, as nbclient starts its kernels.
 KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",)
-# And Arrow's buffers from the C library's allocator, as a clean's (intake.clean.system_allocator):
-# Arrow's mimalloc faulted in 180 MB of transparent huge pages in a quarterly run's kernels,
-# dear on these VMs (benchmarks/README.md, eighth pass). A value already in the environment wins.
-KERNEL_ENVIRONMENT = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
+# And Arrow's buffers from the C library's allocator (intake.allocator); a value already in
+# the environment wins.
+KERNEL_ENVIRONMENT = allocator.ENVIRONMENT
 # How every run (and the benchmarks' floors) calls papermill: through `papermill()`, whose
 # engine (run.engine) saves the executed copy when the notebook ends or fails, so a kernel
 # that dies leaves the notebook up to its last cell, marking the cell that was running.
