@@ -24,9 +24,6 @@ from minsheng.run.notebooks import strip_volatile
 KERNEL = "python3"
 # Every kernel a run starts: history in memory, as nbclient starts its kernels.
 KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",)
-# And Arrow's buffers from the C library's allocator (intake.allocator); a value already in
-# the environment wins.
-KERNEL_ENVIRONMENT = allocator.ENVIRONMENT
 # How every run (and the benchmarks' floors) calls papermill: through `papermill()`, whose
 # engine (run.engine) saves the executed copy when the notebook ends or fails, so a kernel
 # that dies leaves the notebook up to its last cell, marking the cell that was running.
@@ -112,7 +109,8 @@ async def _wait_for_ready(client, timeout: float | None = None) -> None:
 
 def kernel_manager(log: Path) -> type:
     """A kernel manager whose kernels write stdout and stderr to `log`, not to the terminal (a
-    kernel shut down mid-reply prints a ZMQError traceback), start with KERNEL_ENVIRONMENT,
+    kernel shut down mid-reply prints a ZMQError traceback), start with Arrow on the C library's
+    allocator (`intake.allocator.ENVIRONMENT`; a value in the caller's environment wins),
     and whose clients are ready without waiting for IOPub to fall silent (`_wait_for_ready`)."""
     from jupyter_client.asynchronous import AsyncKernelClient
     from jupyter_client.manager import AsyncKernelManager
@@ -129,7 +127,7 @@ def kernel_manager(log: Path) -> type:
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             with open(log, "ab") as sink:  # the kernel process keeps its own copy
                 kw.update(stdout=sink, stderr=sink,
-                          env={**KERNEL_ENVIRONMENT, **kw.get("env", os.environ)})
+                          env={**allocator.ENVIRONMENT, **kw.get("env", os.environ)})
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return LoggedKernelManager
