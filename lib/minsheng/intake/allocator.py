@@ -1,21 +1,49 @@
-"""Arrow's memory while minsheng works: the C library's allocator, not mimalloc's huge pages.
+"""Memory while minsheng cleans: the C library's allocator, small pages, freed memory reused.
 
-Arrow's default pool on Linux, mimalloc, takes its memory in transparent huge pages. Where a
-fresh huge page is dear to fault in, as on these VMs, a clean of a million rows paid 0.3–0.9 s
-more system time for it (0.7 GB of huge pages against 0.3 GB with the C library's allocator),
-and a quarterly run's kernels 180 MB of them (benchmarks/README.md, eighth pass). A pool
-named in ARROW_DEFAULT_MEMORY_POOL is always kept.
+Fresh memory is what is dear on these VMs: the kernel zeroes every page a process touches for
+the first time, and dearer still a transparent huge page (benchmarks/README.md, eighth and
+ninth passes). So while a clean runs (`cleaning_memory`):
+
+- Arrow's buffers come from the C library's allocator, not mimalloc's huge-page arenas
+  (`system_allocator`; also for the run's kernels, through `ENVIRONMENT`);
+- numpy does not ask for huge pages for its large arrays;
+- glibc keeps what the cleaner frees for the next array instead of handing every array of
+  more than 128 KB back to the kernel and asking for new pages again (its mmap and trim
+  thresholds; afterwards the trim threshold is the one glibc's own adjustment would reach).
+
+Each setting is left alone when the environment names one (ARROW_DEFAULT_MEMORY_POOL,
+NUMPY_MADVISE_HUGEPAGE, glibc's MALLOC_*_THRESHOLD_ or GLIBC_TUNABLES): the operator's choice wins.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 POOL_VARIABLE = "ARROW_DEFAULT_MEMORY_POOL"
 # For the processes minsheng starts (the run's kernels): Arrow reads it when it starts.
 ENVIRONMENT = {POOL_VARIABLE: "system"}
+
+HUGEPAGE_VARIABLE = "NUMPY_MADVISE_HUGEPAGE"
+# mallopt's parameters (malloc.h).
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+# Arrays up to 32 MB (a million rows of int64 is 8 MB) come from the heap, and up to 256 MB of
+# freed heap is kept for them.
+HEAP_KEPT = {M_MMAP_THRESHOLD: 32 << 20, M_TRIM_THRESHOLD: 256 << 20}
+# glibc ties its trim threshold to twice the mmap threshold.
+HEAP_AFTER = {M_TRIM_THRESHOLD: 64 << 20}
+
+
+@contextmanager
+def cleaning_memory() -> Iterator[None]:
+    """The three settings of the module docstring inside the block."""
+    with ExitStack() as stack:
+        stack.enter_context(system_allocator())
+        stack.enter_context(small_pages())
+        stack.enter_context(heap_kept())
+        yield
 
 
 @contextmanager
@@ -33,3 +61,51 @@ def system_allocator() -> Iterator[None]:
         yield
     finally:
         pa.set_memory_pool(before)
+
+
+@contextmanager
+def small_pages() -> Iterator[None]:
+    """numpy's large arrays without its request for transparent huge pages, then as before."""
+    from numpy._core import multiarray
+
+    switch = getattr(multiarray, "_set_madvise_hugepage", None)
+    if switch is None or os.environ.get(HUGEPAGE_VARIABLE):
+        yield
+        return
+    before = switch(False)
+    try:
+        yield
+    finally:
+        switch(before)
+
+
+@contextmanager
+def heap_kept() -> Iterator[None]:
+    """glibc's thresholds of HEAP_KEPT inside the block, HEAP_AFTER afterwards (glibc has no
+    getter for them, so the values before cannot be put back)."""
+    mallopt = glibc_mallopt()
+    if mallopt is None:
+        yield
+        return
+    for param, value in HEAP_KEPT.items():
+        mallopt(param, value)
+    try:
+        yield
+    finally:
+        for param, value in HEAP_AFTER.items():
+            mallopt(param, value)
+
+
+def glibc_mallopt():
+    """glibc's `mallopt`, or None off glibc or when the environment tunes glibc's allocator."""
+    try:
+        libc = os.confstr("CS_GNU_LIBC_VERSION") or ""
+    except (ValueError, OSError):
+        libc = ""
+    tuned = "glibc.malloc." in os.environ.get("GLIBC_TUNABLES", "") \
+        or any(v in os.environ for v in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"))
+    if not libc.startswith("glibc") or tuned:
+        return None
+    mallopt = ctypes.CDLL(None).mallopt
+    mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
+    return mallopt

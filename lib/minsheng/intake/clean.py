@@ -21,8 +21,8 @@ Invariant (checked on every run): rows_in == rows_clean + rows_quarantined + row
 Speed: every rule is a column operation; rules on text run once per distinct value (codes from
 the dictionary-encoded read) and are mapped back with numpy. Independent parsers run in a few
 threads (arrow and numpy kernels release the GIL); the history is built in a worker thread
-while the ledger is built and validated. Results never depend on scheduling. Arrow takes its
-memory from the C library's allocator during a clean (`intake.allocator`).
+while the ledger is built and validated. Results never depend on scheduling. A clean reuses
+the memory it frees and takes small pages (`intake.allocator`).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from minsheng.contracts import ledger
 from minsheng.contracts.checks import FLAG_CODES
 from minsheng.contracts.store import CleanOutputs
 from minsheng.intake import fields
-from minsheng.intake.allocator import system_allocator
+from minsheng.intake.allocator import cleaning_memory
 from minsheng.intake.columns import frame
 from minsheng.intake.figures import parse_numbers, percent_points
 from minsheng.intake.flags import BIT
@@ -88,7 +88,7 @@ def clean(raw_dir: str | Path, catalogue: Catalogue, *, progress: bool = False) 
     """Clean every submission under raw_dir against `catalogue` (see the module docstring)."""
     opts = config.settings()
     limits, cleaning_opts = opts["limits"], opts.get("cleaning", {})
-    with system_allocator():
+    with cleaning_memory():
         subs = read_submissions(raw_dir, max_file_bytes=int(limits["max_file_bytes"]),
                                 header_rows=int(cleaning_opts.get("header_search_rows", 20)),
                                 progress=progress)
