@@ -94,3 +94,30 @@ def test_another_units_rows_are_not_the_responsible_units_return(raw, tiny_catal
     sub = run(raw, tiny_catalogue).quality.submissions
     status = {s.reporting_unit: s.status for s in sub.by_unit}
     assert status["市教委"] == "on_time" and status["市公安局"] == "missing"
+
+
+@pytest.mark.parametrize(("text", "office"), [
+    ("万州区住建委", True), ("万州住建委", True), ("重庆市万州区教委", True),
+    ("石柱县民政局", True), ("石柱土家族自治县民政局", True), (" 万州区 住建委 ", True),
+    ("万州区", True),             # 万州 and something after it (as 重庆市万州区)
+    ("万州", False),              # a district's name alone names no office ("重庆市教委", False), ("市住房城乡建设委", False),
+    ("全市汇总表", False),        # the city-wide spellings are no district
+    ("", False), ("住建委万州区", False),
+])
+def test_a_district_office_is_a_unit_named_after_a_district(text, office):
+    from minsheng.intake.units import is_district_office
+
+    assert is_district_office(text) is office
+
+
+def test_every_district_spelling_names_an_office():
+    from minsheng.catalogue import districts
+    from minsheng.intake.units import is_district_office
+
+    # One-character stems (忠 of 忠县) are too short to tell: 忠县住建委 is told by 忠县.
+    spellings = [a for a, name in districts.aliases().items()
+                 if name != districts.CITYWIDE and len(a) >= 2]
+    assert len(spellings) > 38
+    assert all(is_district_office(a + "住建委") for a in spellings)
+    assert not any(is_district_office(a + "住建委") for a in districts.CITYWIDE_ALIASES
+                   if not a.startswith("重庆"))   # 重庆市… is read without the 重庆市
