@@ -132,7 +132,8 @@ def _csv_body_fast(data: bytes, delimiter: str, ncols: int, header_line_end: int
     try:
         table = pacsv.read_csv(
             pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(column_names=names),
+            # One thread a file: read_files already reads two files at a time.
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
             # Empty lines are kept as (blank) rows, so a row's line number is its position unless
             # a quoted value spans lines (checked below). A ragged row raises: the exact slow path.
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False,
