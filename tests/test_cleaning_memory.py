@@ -8,7 +8,6 @@ import os
 import pytest
 from minsheng.intake import allocator
 from minsheng.intake.clean import clean
-from numpy._core import multiarray
 from test_cleaning import row, run, write_csv
 
 MB = 1 << 20
@@ -16,8 +15,9 @@ MB = 1 << 20
 
 def hugepages() -> bool:
     """numpy's current huge-page request, read by setting it and putting it back."""
-    now = multiarray._set_madvise_hugepage(False)
-    multiarray._set_madvise_hugepage(now)
+    switch = allocator.hugepage_switch()
+    now = switch(False)
+    switch(now)
     return bool(now)
 
 
@@ -28,9 +28,13 @@ def raw(tmp_path):
 
 @pytest.fixture
 def untuned(monkeypatch):
+    """No setting named in the environment; numpy's huge-page request put back afterwards."""
     for name in (allocator.HUGEPAGE_VARIABLE, "GLIBC_TUNABLES", "MALLOC_MMAP_THRESHOLD_",
                  "MALLOC_TRIM_THRESHOLD_"):
         monkeypatch.delenv(name, raising=False)
+    before = hugepages()
+    yield
+    allocator.hugepage_switch()(before)
 
 
 def spy_reader(monkeypatch, seen: list):
@@ -52,7 +56,7 @@ def test_a_clean_takes_small_pages_and_keeps_its_freed_heap(raw, tiny_catalogue,
     seen: list = []
     monkeypatch.setattr(allocator, "glibc_mallopt", lambda: lambda p, v: seen.append((p, v)) or 1)
     spy_reader(monkeypatch, seen)
-    multiarray._set_madvise_hugepage(True)
+    allocator.hugepage_switch()(True)
     write_csv(raw / "2026-03" / "住建委.csv", [row(cum="120")])
     assert run(raw, tiny_catalogue).ledger["value"].tolist() == [120]
     with pytest.raises(FileNotFoundError):
@@ -68,7 +72,7 @@ def test_the_environments_settings_are_left_alone(raw, tiny_catalogue, monkeypat
     monkeypatch.setenv(allocator.HUGEPAGE_VARIABLE, "1")
     monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=1048576")
     assert allocator.glibc_mallopt() is None
-    multiarray._set_madvise_hugepage(True)
+    allocator.hugepage_switch()(True)
     write_csv(raw / "2026-03" / "住建委.csv", [row(cum="120")])
     run(raw, tiny_catalogue)
     assert seen == [("read", True)]
@@ -83,3 +87,10 @@ def test_glibcs_mallopt_is_found_on_glibc(untuned):
     mallopt = allocator.glibc_mallopt()
     assert mallopt is not None
     assert mallopt(allocator.M_TRIM_THRESHOLD, allocator.HEAP_AFTER[allocator.M_TRIM_THRESHOLD]) == 1
+
+
+def test_off_glibc_the_thresholds_are_not_touched(monkeypatch, untuned):
+    monkeypatch.setattr(os, "confstr", lambda name: (_ for _ in ()).throw(ValueError(name)))
+    assert allocator.glibc_mallopt() is None          # musl: no CS_GNU_LIBC_VERSION
+    monkeypatch.delattr(os, "confstr")
+    assert allocator.glibc_mallopt() is None          # no confstr at all (Windows)

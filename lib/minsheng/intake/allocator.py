@@ -9,7 +9,8 @@ ninth passes). So while a clean runs (`cleaning_memory`):
 - numpy does not ask for huge pages for its large arrays;
 - glibc keeps what the cleaner frees for the next array instead of handing every array of
   more than 128 KB back to the kernel and asking for new pages again (its mmap and trim
-  thresholds; afterwards the trim threshold is the one glibc's own adjustment would reach).
+  thresholds; afterwards they stay where glibc's own adjustment would take them in a process
+  that has freed a large array: 32 MB, the highest it goes, and twice that).
 
 Each setting is left alone when the environment names one (ARROW_DEFAULT_MEMORY_POOL,
 NUMPY_MADVISE_HUGEPAGE, glibc's MALLOC_*_THRESHOLD_ or GLIBC_TUNABLES): the operator's choice wins.
@@ -66,9 +67,7 @@ def system_allocator() -> Iterator[None]:
 @contextmanager
 def small_pages() -> Iterator[None]:
     """numpy's large arrays without its request for transparent huge pages, then as before."""
-    from numpy._core import multiarray
-
-    switch = getattr(multiarray, "_set_madvise_hugepage", None)
+    switch = hugepage_switch()
     if switch is None or os.environ.get(HUGEPAGE_VARIABLE):
         yield
         return
@@ -77,6 +76,16 @@ def small_pages() -> Iterator[None]:
         yield
     finally:
         switch(before)
+
+
+def hugepage_switch():
+    """numpy's own switch for its huge-page request (the one NUMPY_MADVISE_HUGEPAGE sets at
+    import): called with a bool, it returns the setting before; None where numpy has none."""
+    try:
+        from numpy._core import multiarray
+    except ImportError:  # numpy 1.x
+        from numpy.core import multiarray
+    return getattr(multiarray, "_set_madvise_hugepage", None)
 
 
 @contextmanager
@@ -100,12 +109,15 @@ def glibc_mallopt():
     """glibc's `mallopt`, or None off glibc or when the environment tunes glibc's allocator."""
     try:
         libc = os.confstr("CS_GNU_LIBC_VERSION") or ""
-    except (ValueError, OSError):
+    except (AttributeError, ValueError, OSError):   # no confstr off Unix
         libc = ""
     tuned = "glibc.malloc." in os.environ.get("GLIBC_TUNABLES", "") \
         or any(v in os.environ for v in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"))
     if not libc.startswith("glibc") or tuned:
         return None
-    mallopt = ctypes.CDLL(None).mallopt
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return None
     mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
     return mallopt
