@@ -100,7 +100,8 @@ def test_another_units_rows_are_not_the_responsible_units_return(raw, tiny_catal
     ("万州区住建委", True), ("万州住建委", True), ("重庆市万州区教委", True),
     ("石柱县民政局", True), ("石柱土家族自治县民政局", True), (" 万州区 住建委 ", True),
     ("万州区", True),             # 万州 and something after it (as 重庆市万州区)
-    ("万州", False),              # a district's name alone names no office ("重庆市教委", False), ("市住房城乡建设委", False),
+    ("万州", False),              # a district's name alone names no office
+    ("重庆市教委", False), ("市住房城乡建设委", False),
     ("全市汇总表", False),        # the city-wide spellings are no district
     ("", False), ("住建委万州区", False),
 ])
