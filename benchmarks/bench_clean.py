@@ -137,11 +137,7 @@ def warm_page_cache(raw: Path) -> tuple[int, int, float]:
     it out) would slow the baseline alone and flatter the clean's ratio."""
     t0 = time.perf_counter()
     files = sorted(p for p in raw.rglob("*") if p.is_file())
-    size = 0
-    for f in files:
-        with f.open("rb") as fh:
-            while chunk := fh.read(1 << 22):
-                size += len(chunk)
+    size = sum(len(f.read_bytes()) for f in files)   # each file ≤ 50 MB (max_file_bytes)
     return len(files), size, time.perf_counter() - t0
 
 

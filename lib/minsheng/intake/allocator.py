@@ -21,7 +21,7 @@ from __future__ import annotations
 import ctypes
 import os
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 
 POOL_VARIABLE = "ARROW_DEFAULT_MEMORY_POOL"
 # For the processes minsheng starts (the run's kernels): Arrow reads it when it starts.
@@ -40,10 +40,7 @@ HEAP_AFTER = {M_TRIM_THRESHOLD: 64 << 20}
 @contextmanager
 def cleaning_memory() -> Iterator[None]:
     """The three settings of the module docstring inside the block."""
-    with ExitStack() as stack:
-        stack.enter_context(system_allocator())
-        stack.enter_context(small_pages())
-        stack.enter_context(heap_kept())
+    with system_allocator(), small_pages(), heap_kept():
         yield
 
 
